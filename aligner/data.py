@@ -1,0 +1,90 @@
+"""Plain records that flow forward through the pipeline stages.
+
+Every stage takes and returns these dataclasses, so no stage needs to know another
+stage's internals: clean -> split -> segment -> embed -> align -> export.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Lang = Literal["zh", "en"]
+Script = Literal["simplified", "traditional"]
+
+
+class AlignerError(Exception):
+    """A problem with the user's input that they can fix.
+
+    The CLI prints its message as one line on stderr and exits non-zero, so the
+    message must stand on its own (say which file and what is wrong).
+    """
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """Text after repair, with a count per repair kind so nothing is changed silently."""
+
+    text: str
+    repairs: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A run of text in one language, in document order.
+
+    `index` is the paragraph's position in the whole document (both languages share
+    one numbering), so the aligner can tell which paragraphs were neighbours.
+    """
+
+    lang: Lang
+    text: str
+    index: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence; its id is its position in its language's sentence list."""
+
+    text: str
+    lang: Lang
+    paragraph: int = 0
+
+
+@dataclass(frozen=True)
+class Bead:
+    """A group of source sentences aligned with a group of target sentences.
+
+    Either side may be empty (an unaligned sentence). `score` is a confidence in [0, 1].
+    """
+
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    score: float
+
+    @property
+    def kind(self) -> str:
+        """The bead type as researchers write it, e.g. `1-2` or `0-1`."""
+        return f"{len(self.src)}-{len(self.tgt)}"
+
+    @property
+    def is_aligned(self) -> bool:
+        return bool(self.src) and bool(self.tgt)
+
+
+@dataclass
+class Alignment:
+    """A whole aligned document: both sentence lists and the beads that join them."""
+
+    src_lang: Lang
+    tgt_lang: Lang
+    src: list[Sentence]
+    tgt: list[Sentence]
+    beads: list[Bead]
+    name: str = ""
+    zh_script: Script = "simplified"
+
+
+def join_sentences(texts: list[str], lang: Lang) -> str:
+    """Join the sentences of one bead side: Chinese runs together, English takes spaces."""
+    return ("" if lang == "zh" else " ").join(texts)
