@@ -105,7 +105,7 @@ class SentenceTransformerEmbedder:
                 batch, batch_size=self.batch_size, convert_to_numpy=True, show_progress_bar=False
             )
 
-        dimension = self._model.get_sentence_embedding_dimension() or 0
+        dimension = self._model.get_embedding_dimension() or 0
         return _encode_unique(list(texts), encode_batch, dimension)
 
 
