@@ -1,0 +1,212 @@
+"""Command line: a thin typer layer over the pipeline and the export functions.
+
+Data goes to files or stdout; progress, reports and errors go to stderr. An
+`AlignerError` becomes one line on stderr and exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+
+from aligner import __version__
+from aligner.data import AlignerError, Bead, Lang
+from aligner.export import ExportOptions, format_for, write_alignments
+
+app = typer.Typer(
+    help="Align Chinese and English text: clean, split, segment, embed, align, export.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+stderr = Console(stderr=True)
+T = TypeVar("T")
+
+
+def fail(message: str) -> typer.Exit:
+    """Print one error line on stderr; the caller raises the returned Exit."""
+    stderr.print(f"[bold red]aligner: error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(1)
+
+
+def run_reporting_errors(action: Callable[[], T]) -> T:
+    """Run a command body, turning user-fixable problems into one stderr line."""
+    try:
+        return action()
+    except AlignerError as error:
+        raise fail(str(error)) from None
+    except OSError as error:
+        where = f": {error.filename}" if error.filename else ""
+        raise fail(f"{error.strerror or error}{where}") from None
+
+
+@contextmanager
+def status(message: str, quiet: bool) -> Iterator[None]:
+    """A spinner on stderr while a stage runs; silent when quiet or not a terminal."""
+    if quiet or not stderr.is_terminal:
+        yield
+        return
+    with stderr.status(message):
+        yield
+
+
+def version_callback(show: bool) -> None:
+    if show:
+        typer.echo(f"aligner {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=version_callback, is_eager=True)
+    ] = False,
+) -> None:
+    """Chinese–English parallel-text aligner."""
+
+
+LangOption = typer.Option(case_sensitive=False)
+
+
+@app.command("align")
+def align_command(
+    inputs: Annotated[
+        list[Path], typer.Argument(help="One mixed zh/en document, or SRC and TGT files.")
+    ],
+    output: Annotated[
+        str, typer.Option("-o", "--output", help="Output file, or - for stdout.")
+    ],
+    output_format: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="tmx, csv, tsv, jsonl, align, moses, parquet."),
+    ] = None,
+    src_lang: Annotated[str | None, typer.Option(help="Source language: zh or en.")] = None,
+    tgt_lang: Annotated[str | None, typer.Option(help="Target language: zh or en.")] = None,
+    presegmented: Annotated[
+        bool, typer.Option(help="Inputs hold one sentence per line; line numbers are ids.")
+    ] = False,
+    model: Annotated[
+        str | None,
+        typer.Option(help="sentence-transformers model name or path (default: offline USE)."),
+    ] = None,
+    device: Annotated[str, typer.Option(help="cpu, cuda, cuda:1, mps.")] = "cpu",
+    max_align: Annotated[int, typer.Option(help="Most sentences on one side of a bead.")] = 5,
+    min_score: Annotated[float, typer.Option(help="Drop beads scoring below this.")] = 0.0,
+    types: Annotated[
+        str | None, typer.Option(help="Keep only these bead types, e.g. 1-1,1-2.")
+    ] = None,
+    drop_unaligned: Annotated[bool, typer.Option(help="Leave out unaligned sentences.")] = False,
+    dedupe: Annotated[bool, typer.Option(help="Write each distinct pair once.")] = False,
+    zh_code: Annotated[
+        str | None, typer.Option(help="Chinese language code in TMX (default zh-CN/zh-TW).")
+    ] = None,
+    en_code: Annotated[str, typer.Option(help="English language code in TMX.")] = "en-US",
+    to_simplified: Annotated[
+        bool, typer.Option(help="Convert the Chinese text to Simplified characters.")
+    ] = False,
+    to_traditional: Annotated[
+        bool, typer.Option(help="Convert the Chinese text to Traditional characters.")
+    ] = False,
+    report: Annotated[bool, typer.Option(help="Print what cleaning repaired.")] = False,
+    glossary: Annotated[
+        str | None, typer.Option(help="Also write a glossary of term pairs to this file.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+) -> None:
+    """Align one mixed document, or a source and a target file."""
+    from aligner.align import AlignConfig
+    from aligner.clean import CleanOptions
+    from aligner.embed import load_embedder
+    from aligner.pipeline import PipelineOptions, align_inputs
+
+    def run() -> None:
+        if to_simplified and to_traditional:
+            raise AlignerError("choose one of --to-simplified and --to-traditional")
+        fmt = format_for(output, output_format)
+        options = PipelineOptions(
+            presegmented=presegmented,
+            src_lang=parse_lang(src_lang),
+            tgt_lang=parse_lang(tgt_lang),
+            clean=CleanOptions(
+                to_script="simplified" if to_simplified else "traditional" if to_traditional else None
+            ),
+            align=AlignConfig(max_align=max_align),
+        )
+        embedder = load_embedder(model, device)
+        with status("Aligning…", quiet):
+            document = align_inputs(list(inputs), embedder, options)
+        if report:
+            print_repairs(document.repairs)
+        export = export_options(min_score, types, drop_unaligned, dedupe, zh_code, en_code)
+        written = write_alignments([document.alignment], output, fmt, export)
+        if glossary:
+            from aligner.glossary import extract_glossary, write_glossary
+
+            with status("Extracting terms…", quiet):
+                write_glossary(extract_glossary([document.alignment], embedder), glossary)
+        if not quiet:
+            print_summary(document.alignment.beads, written, output)
+
+    run_reporting_errors(run)
+
+
+def parse_lang(value: str | None) -> Lang | None:
+    if value is None:
+        return None
+    lowered = value.lower()
+    if lowered.startswith("zh") or lowered in ("chinese", "cmn"):
+        return "zh"
+    if lowered.startswith("en") or lowered == "english":
+        return "en"
+    raise AlignerError(f"unknown language {value!r}: use zh or en")
+
+
+def export_options(
+    min_score: float,
+    types: str | None,
+    drop_unaligned: bool,
+    dedupe: bool,
+    zh_code: str | None,
+    en_code: str,
+) -> ExportOptions:
+    """The filters and language codes shared by `align` and `convert`."""
+    wanted = frozenset(kind.strip() for kind in types.split(",")) if types else None
+    return ExportOptions(
+        min_score=min_score,
+        types=wanted,
+        drop_unaligned=drop_unaligned,
+        dedupe=dedupe,
+        zh_code=zh_code,
+        en_code=en_code,
+    )
+
+
+def print_repairs(repairs: dict[str, int]) -> None:
+    if not any(repairs.values()):
+        stderr.print("cleaning: nothing to repair")
+        return
+    done = ", ".join(f"{name} {count}" for name, count in sorted(repairs.items()) if count)
+    stderr.print(f"cleaning: {done}", highlight=False)
+
+
+def print_summary(beads: list[Bead], written: int, output: str) -> None:
+    kinds: dict[str, int] = {}
+    for bead in beads:
+        kinds[bead.kind] = kinds.get(bead.kind, 0) + 1
+    breakdown = ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items()))
+    where = "stdout" if output == "-" else output
+    stderr.print(f"{len(beads)} beads ({breakdown}); wrote {written} units to {where}", highlight=False)
+
+
+def run() -> None:
+    """Entry point that keeps Ctrl-C quiet."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

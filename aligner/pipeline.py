@@ -1,0 +1,150 @@
+"""The whole pipeline for one document: read, clean, split, segment, align.
+
+This module only chains the stages; each stage lives in its own module and is
+called through its public functions.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aligner.align import AlignConfig, align
+from aligner.clean import CleanOptions, clean, detect_script, read_text
+from aligner.data import AlignerError, Alignment, Lang, Paragraph, Script, Sentence
+from aligner.embed import Embedder
+from aligner.segment import SegmentOptions, presegmented, segment
+from aligner.split import dominant_language, split_languages, split_monolingual
+
+LANGUAGE_NAMES = {"zh": "Chinese", "en": "English"}
+
+
+@dataclass(frozen=True)
+class PipelineOptions:
+    """Everything a user can choose about one run, grouped by stage."""
+
+    presegmented: bool = False
+    src_lang: Lang | None = None
+    tgt_lang: Lang | None = None
+    clean: CleanOptions = field(default_factory=CleanOptions)
+    segment: SegmentOptions = field(default_factory=SegmentOptions)
+    align: AlignConfig = field(default_factory=AlignConfig)
+
+
+@dataclass
+class AlignedDocument:
+    """The aligned document plus what cleaning repaired, for `--report`."""
+
+    alignment: Alignment
+    repairs: Counter[str]
+
+
+def _clean_lines(text: str, options: CleanOptions, repairs: Counter[str]) -> str:
+    cleaned = clean(text, options)
+    repairs.update(cleaned.repairs)
+    return cleaned.text
+
+
+def _sentences_of(
+    text: str, lang: Lang, options: PipelineOptions, origin: str
+) -> list[Sentence]:
+    """One monolingual file's sentences; presegmented input keeps line numbers as ids."""
+    if options.presegmented:
+        sentences = presegmented(text, lang)
+    else:
+        sentences = segment(split_monolingual(text, lang), options.segment)
+    if not any(sentence.text.strip() for sentence in sentences):
+        raise AlignerError(f"{origin}: no sentences found")
+    return sentences
+
+
+def _language_of(text: str, given: Lang | None, origin: str) -> Lang:
+    if given is not None:
+        return given
+    lang = dominant_language(text)
+    if lang is None:
+        raise AlignerError(f"{origin}: found neither Chinese nor English text")
+    return lang
+
+
+def _zh_script(sentences: list[Sentence]) -> Script:
+    return detect_script("".join(sentence.text for sentence in sentences[:2000]))
+
+
+def align_pair(
+    src_path: Path, tgt_path: Path, embedder: Embedder, options: PipelineOptions | None = None
+) -> AlignedDocument:
+    """Align two monolingual files (languages detected unless given)."""
+    options = options or PipelineOptions()
+    repairs: Counter[str] = Counter()
+    src_text = _clean_lines(read_text(src_path), options.clean, repairs)
+    tgt_text = _clean_lines(read_text(tgt_path), options.clean, repairs)
+    src_lang = _language_of(src_text, options.src_lang, str(src_path))
+    tgt_lang = _language_of(tgt_text, options.tgt_lang, str(tgt_path))
+    if src_lang == tgt_lang:
+        raise AlignerError(
+            f"both {src_path} and {tgt_path} are {LANGUAGE_NAMES[src_lang]}; "
+            "give one Chinese and one English file (or set --src-lang/--tgt-lang)"
+        )
+    src = _sentences_of(src_text, src_lang, options, str(src_path))
+    tgt = _sentences_of(tgt_text, tgt_lang, options, str(tgt_path))
+    zh_sentences = src if src_lang == "zh" else tgt
+    alignment = Alignment(
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+        src=src,
+        tgt=tgt,
+        beads=align(src, tgt, embedder, options.align),
+        name=src_path.name,
+        zh_script=_zh_script(zh_sentences),
+    )
+    return AlignedDocument(alignment, repairs)
+
+
+def align_mixed(
+    path: Path, embedder: Embedder, options: PipelineOptions | None = None
+) -> AlignedDocument:
+    """Align one document whose Chinese and English paragraphs are interleaved."""
+    options = options or PipelineOptions()
+    if options.presegmented:
+        raise AlignerError(
+            "--presegmented needs two files (SRC TGT), one sentence per line each"
+        )
+    repairs: Counter[str] = Counter()
+    text = _clean_lines(read_text(path), options.clean, repairs)
+    paragraphs = split_languages(text)
+    by_lang: dict[Lang, list[Paragraph]] = {"zh": [], "en": []}
+    for paragraph in paragraphs:
+        by_lang[paragraph.lang].append(paragraph)
+    missing = [LANGUAGE_NAMES[lang] for lang, found in by_lang.items() if not found]
+    if missing:
+        raise AlignerError(
+            f"{path}: no {' or '.join(missing)} text found; a mixed document needs both languages "
+            "(for two files use: aligner align SRC TGT)"
+        )
+    src_lang: Lang = options.src_lang or ("en" if options.tgt_lang == "zh" else "zh")
+    tgt_lang: Lang = "en" if src_lang == "zh" else "zh"
+    src = segment(by_lang[src_lang], options.segment)
+    tgt = segment(by_lang[tgt_lang], options.segment)
+    alignment = Alignment(
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+        src=src,
+        tgt=tgt,
+        beads=align(src, tgt, embedder, options.align),
+        name=path.name,
+        zh_script=_zh_script(src if src_lang == "zh" else tgt),
+    )
+    return AlignedDocument(alignment, repairs)
+
+
+def align_inputs(
+    paths: list[Path], embedder: Embedder, options: PipelineOptions | None = None
+) -> AlignedDocument:
+    """One path is a mixed document, two are SRC and TGT files."""
+    if len(paths) == 1:
+        return align_mixed(paths[0], embedder, options)
+    if len(paths) == 2:
+        return align_pair(paths[0], paths[1], embedder, options)
+    raise AlignerError(f"expected one mixed file or two files (SRC TGT), got {len(paths)}")
