@@ -1,3 +1,47 @@
-"""aligner: Chinese–English parallel-text alignment."""
+"""aligner: Chinese–English parallel-text alignment.
+
+The public API, loaded lazily so that `import aligner` (and the CLI's `--help`)
+stays fast:
+
+    from aligner import align_document, write_alignments
+    document = align_document("seeds/001_80f9d8cd20d446c8.txt")
+    write_alignments([document.alignment], "interview.tmx", "tmx")
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+_EXPORTS = {
+    "AlignerError": "aligner.data",
+    "Alignment": "aligner.data",
+    "Bead": "aligner.data",
+    "Sentence": "aligner.data",
+    "Paragraph": "aligner.data",
+    "load_embedder": "aligner.embed",
+    "AlignConfig": "aligner.align",
+    "PipelineOptions": "aligner.pipeline",
+    "AlignedDocument": "aligner.pipeline",
+    "align_document": "aligner.pipeline",
+    "write_alignments": "aligner.export",
+    "read_alignments": "aligner.export",
+    "ExportOptions": "aligner.export",
+}
+
+__all__ = [*_EXPORTS, "__version__"]
+
+if TYPE_CHECKING:
+    from aligner.align import AlignConfig
+    from aligner.data import AlignerError, Alignment, Bead, Paragraph, Sentence
+    from aligner.embed import load_embedder
+    from aligner.export import ExportOptions, read_alignments, write_alignments
+    from aligner.pipeline import AlignedDocument, PipelineOptions, align_document
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'aligner' has no attribute {name!r}")
+    return getattr(import_module(_EXPORTS[name]), name)

@@ -13,7 +13,7 @@ from pathlib import Path
 from aligner.align import AlignConfig, align
 from aligner.clean import CleanOptions, clean, detect_script, read_text
 from aligner.data import AlignerError, Alignment, Lang, Paragraph, Script, Sentence
-from aligner.embed import Embedder
+from aligner.embed import Embedder, load_embedder
 from aligner.segment import SegmentOptions, presegmented, segment
 from aligner.split import dominant_language, split_languages, split_monolingual
 
@@ -143,8 +143,19 @@ def align_inputs(
     paths: list[Path], embedder: Embedder, options: PipelineOptions | None = None
 ) -> AlignedDocument:
     """One path is a mixed document, two are SRC and TGT files."""
+    if not paths:
+        raise AlignerError("no input file given")
     if len(paths) == 1:
         return align_mixed(paths[0], embedder, options)
     if len(paths) == 2:
         return align_pair(paths[0], paths[1], embedder, options)
     raise AlignerError(f"expected one mixed file or two files (SRC TGT), got {len(paths)}")
+
+
+def align_document(
+    *paths: str | Path,
+    embedder: Embedder | None = None,
+    options: PipelineOptions | None = None,
+) -> AlignedDocument:
+    """The Python API's entry point: one mixed document or SRC and TGT, default model."""
+    return align_inputs([Path(path) for path in paths], embedder or load_embedder(), options)

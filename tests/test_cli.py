@@ -1,0 +1,164 @@
+"""The CLI contract: inputs, output formats, stdout, and one-line errors for bad input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from typer.testing import CliRunner
+
+from aligner import embed
+from aligner.cli import app
+from aligner.embed import Embedder
+from aligner.export import parse_ladder
+
+from .conftest import SEEDS
+
+INTERVIEW = SEEDS / "001_80f9d8cd20d446c8.txt"
+ENGLISH_ONLY = SEEDS / "000_56d20dbe001468f8.txt"
+
+
+@pytest.fixture(autouse=True)
+def shared_model(monkeypatch: pytest.MonkeyPatch, embedder: Embedder) -> None:
+    """Reuse the session's model instead of loading USE once per command."""
+    monkeypatch.setattr(embed, "load_embedder", lambda model=None, device="cpu": embedder)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def interview_rows(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, str]]:
+    out = tmp_path_factory.mktemp("cli") / "interview.csv"
+    result = CliRunner().invoke(app, ["align", str(INTERVIEW), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.stderr
+    with out.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def row_with(rows: list[dict[str, str]], lang: str, fragment: str) -> dict[str, str]:
+    matches = [row for row in rows if fragment in row[lang]]
+    assert len(matches) == 1, f"{fragment!r} found in {len(matches)} rows"
+    return matches[0]
+
+
+def test_interview_questions_pair_with_their_translations(interview_rows: list[dict[str, str]]) -> None:
+    assert list(interview_rows[0])[:4] == ["zh", "en", "score", "type"]
+    future = row_with(interview_rows, "en", "What efforts should we continue to make in the future?")
+    assert "我們未來還需要繼續做出哪些努力" in future["zh"]
+    patents = row_with(interview_rows, "en", "SenseTime had 11,494 global patents")
+    assert "11,494" in patents["zh"]
+
+
+def test_untranslated_english_answers_stay_unaligned(interview_rows: list[dict[str, str]]) -> None:
+    minicourses = row_with(interview_rows, "en", "We organize a team of top experts to develop mini-courses")
+    assert minicourses["zh"] == ""
+    assert minicourses["type"] == "0-1"
+
+
+def test_interview_loses_no_english_sentence(interview_rows: list[dict[str, str]]) -> None:
+    english = " ".join(row["en"] for row in interview_rows)
+    for sentence in ["Gradually AI has become a new arena", "Editor:Wei Lyu", "Interview excerpts"]:
+        assert sentence in english
+
+
+def test_tmx_output_parses_as_tmx(tmp_path: Path) -> None:
+    out = tmp_path / "interview.tmx"
+    code, _, stderr = run("align", str(INTERVIEW), "-o", str(out), "-q")
+    assert code == 0, stderr
+    root = etree.parse(str(out)).getroot()
+    assert root.tag == "tmx" and root.get("version") == "1.4"
+    languages = {tuv.get("{http://www.w3.org/XML/1998/namespace}lang") for tuv in root.iter("tuv")}
+    assert languages == {"zh-TW", "en-US"}
+    assert len(root.findall("body/tu")) >= 20
+
+
+def write_lines(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_two_presegmented_files_keep_line_numbers_as_ids(tmp_path: Path) -> None:
+    zh = write_lines(tmp_path / "doc.zh", ["今天天氣很好。", "", "我們去公園散步。", "他買了三本書。"])
+    en = write_lines(tmp_path / "doc.en", ["The weather is nice today.", "We went for a walk in the park.",
+                                           "He bought three books."])
+    out = tmp_path / "doc.align"
+    code, _, stderr = run("align", str(zh), str(en), "--presegmented", "-o", str(out), "-q")
+    assert code == 0, stderr
+    beads = parse_ladder(out.read_text(encoding="utf-8"))
+    assert sorted(i for bead in beads for i in bead.src) == [0, 1, 2, 3]
+    assert sorted(j for bead in beads for j in bead.tgt) == [0, 1, 2]
+    assert ((0,), (0,)) in {(bead.src, bead.tgt) for bead in beads}
+    assert ((3,), (2,)) in {(bead.src, bead.tgt) for bead in beads}
+
+
+def test_languages_are_detected_whatever_the_order(tmp_path: Path) -> None:
+    en = write_lines(tmp_path / "a.txt", ["The weather is nice today.", "He bought three books."])
+    zh = write_lines(tmp_path / "b.txt", ["今天天氣很好。", "他買了三本書。"])
+    code, stdout, stderr = run("align", str(en), str(zh), "-o", "-", "--format", "jsonl", "-q")
+    assert code == 0, stderr
+    assert '"en": "The weather is nice today."' in stdout
+    assert '"zh": "今天天氣很好。"' in stdout
+
+
+def test_stdout_output_with_explicit_format(tmp_path: Path) -> None:
+    code, stdout, stderr = run("align", str(INTERVIEW), "-o", "-", "--format", "csv", "-q")
+    assert code == 0, stderr
+    header = next(csv.reader(io.StringIO(stdout)))
+    assert header[:4] == ["zh", "en", "score", "type"]
+
+
+def bad_inputs(tmp_path: Path) -> dict[str, list[Path]]:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n\n", encoding="utf-8")
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(bytes(range(256)) * 8)
+    chinese_only = write_lines(tmp_path / "zh.txt", ["今天天氣很好。", "他買了三本書。"])
+    return {
+        "missing": [tmp_path / "nope.txt"],
+        "empty": [empty],
+        "binary": [binary],
+        "one language": [ENGLISH_ONLY],
+        "two of one language": [chinese_only, chinese_only],
+        "a folder": [tmp_path],
+    }
+
+
+@pytest.mark.parametrize(
+    "case", ["missing", "empty", "binary", "one language", "two of one language", "a folder"]
+)
+def test_bad_input_is_one_line_error_and_no_output(tmp_path: Path, case: str) -> None:
+    inputs = bad_inputs(tmp_path)[case]
+    out = tmp_path / "out.csv"
+    code, stdout, stderr = run("align", *map(str, inputs), "-o", str(out), "-q")
+    assert code == 1
+    assert len(stderr.strip().splitlines()) == 1, stderr
+    assert stderr.startswith("aligner: error:")
+    assert "Traceback" not in stderr
+    assert not out.exists()
+
+
+def test_unknown_output_extension_is_refused(tmp_path: Path) -> None:
+    code, _, stderr = run("align", str(INTERVIEW), "-o", str(tmp_path / "out.docx"), "-q")
+    assert code == 1 and "docx" in stderr
+
+
+def test_console_script_runs_offline_end_to_end(tmp_path: Path) -> None:
+    """The installed `aligner` command itself, as a user runs it (real model, no hub)."""
+    out = tmp_path / "x.csv"
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    script = Path(sys.executable).with_name("aligner")
+    result = subprocess.run(
+        [str(script), "align", str(INTERVIEW), "-o", str(out)],
+        capture_output=True, text=True, env=env, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "beads" in result.stderr and out.stat().st_size > 1000
