@@ -1,0 +1,434 @@
+"""Sentence alignment: embeddings of sentence runs scored by a banded dynamic programme.
+
+Two passes keep time and memory linear in the document length. A coarse pass finds a
+1-1 path: the sentence embeddings are averaged over blocks of 2, 4, 8… sentences until
+the grid is small, aligned there, and the path is projected back down and refined in a
+narrow band at each level (Vecalign's recursive downsampling). The fine pass then tries
+every bead shape up to `max_align` sentences a side inside a band around that path,
+scoring each bead by the embedding of its concatenated sentences.
+
+A bead's quality is its cosine similarity minus how similar both sides are to random
+sentences of the other language (hub-ness normalisation, as in Vecalign), minus a
+length-ratio penalty measured against the document's own zh/en character ratio, minus
+a penalty for spanning a paragraph boundary, plus a bonus for a shared exact anchor
+(a number or a Latin-script name found on both sides).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit
+
+from aligner.data import Bead, Sentence, join_sentences
+from aligner.embed import Embedder
+
+FULL_GRID_CELLS = 2_000_000
+"""Coarse grids up to this many cells are aligned whole; larger ones are halved first."""
+COARSE_BAND = 8
+"""Half-width (in sentences or blocks) of the band refined around a projected path."""
+FINE_BAND = 6
+"""Half-width of the band around the 1-1 path in which n-m beads are searched."""
+HUB_SAMPLE = 64
+"""Random sentences of the other language used to measure each run's hub-ness."""
+LENGTH_SMOOTHING = 8.0
+"""Characters added to both sides before the length log-ratio, so short lines are not punished."""
+ANCHOR_MAX_SENTENCES = 4
+"""Anchors found in more sentences than this on one side are too common to pin a pair."""
+
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9&+\-]*[A-Za-z0-9]")
+
+
+@dataclass(frozen=True)
+class AlignConfig:
+    """Alignment knobs; defaults were fitted on MAC-Dev (see benchmarks/bench_mac_dev.py).
+
+    `skip_cost` is what leaving one sentence unaligned costs, on the scale of a bead's
+    normalised similarity. `length_weight` scales the squared log length ratio and
+    `paragraph_penalty` is charged per side whose run crosses a paragraph boundary.
+    `score_slope` and `score_offset` map bead quality to a confidence in [0, 1].
+    """
+
+    max_align: int = 5
+    skip_cost: float = 0.12
+    length_weight: float = 0.1
+    paragraph_penalty: float = 0.2
+    anchor_bonus: float = 0.1
+    size_exponent: float = 0.0
+    score_slope: float = 12.0
+    score_offset: float = 0.1
+
+
+@dataclass
+class _Side:
+    """Per-run features of one language side: runs[k - 1][i] covers sentences i..i+k-1."""
+
+    vectors: np.ndarray
+    hubness: np.ndarray
+    lengths: np.ndarray
+    breaks: np.ndarray
+
+
+def bead_shapes(max_align: int) -> list[tuple[int, int]]:
+    """Skips, then every a-b shape with both sides <= max_align and a + b <= max_align + 1.
+
+    The sum bound keeps out shapes like 5-5 that real translations almost never need
+    but that cost many embeddings and invite over-merging.
+    """
+    shapes = [(1, 0), (0, 1)]
+    for src_size in range(1, max_align + 1):
+        for tgt_size in range(1, max_align + 2 - src_size):
+            shapes.append((src_size, tgt_size))
+    return shapes
+
+
+def _run_texts(sentences: Sequence[Sentence], max_run: int) -> list[str]:
+    texts = []
+    for size in range(1, max_run + 1):
+        for start in range(len(sentences) - size + 1):
+            run = [sentence.text for sentence in sentences[start : start + size]]
+            texts.append(join_sentences(run, sentences[0].lang))
+    return texts
+
+
+def _stack_runs(flat: np.ndarray, count: int, max_run: int) -> np.ndarray:
+    """Lay the flat run values out as (max_run, count, …), padding runs past the end with 0."""
+    stacked = np.zeros((max_run, count, *flat.shape[1:]), dtype=flat.dtype)
+    start = 0
+    for size in range(1, max_run + 1):
+        runs = max(count - size + 1, 0)
+        stacked[size - 1, :runs] = flat[start : start + runs]
+        start += runs
+    return stacked
+
+
+def _char_count(text: str) -> int:
+    return sum(1 for char in text if not char.isspace())
+
+
+def _run_sums(values: np.ndarray, max_run: int) -> np.ndarray:
+    """Sums of `values` over every run of 1..max_run consecutive items (0 past the end)."""
+    prefix = np.concatenate([[0.0], np.cumsum(values, dtype=np.float64)])
+    sums = np.zeros((max_run, len(values)))
+    for size in range(1, max_run + 1):
+        runs = max(len(values) - size + 1, 0)
+        sums[size - 1, :runs] = prefix[size : size + runs] - prefix[:runs]
+    return sums
+
+
+def _hubness(run_vectors: np.ndarray, other_singles: np.ndarray) -> np.ndarray:
+    """Mean similarity of each run to a fixed random sample of the other side's sentences."""
+    rng = np.random.default_rng(0)
+    sample_size = min(HUB_SAMPLE, len(other_singles))
+    sample = other_singles[rng.choice(len(other_singles), sample_size, replace=False)]
+    return np.einsum("knd,sd->kn", run_vectors, sample, optimize=True) / sample_size
+
+
+def _side(
+    sentences: Sequence[Sentence],
+    vectors: np.ndarray,
+    length_scale: float,
+    max_run: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Run vectors, run lengths in Chinese-character units, and paragraph-crossing flags."""
+    lengths = np.array([_char_count(sentence.text) for sentence in sentences]) * length_scale
+    paragraphs = np.array([sentence.paragraph for sentence in sentences])
+    breaks = np.zeros((max_run, len(sentences)), dtype=np.bool_)
+    for size in range(2, max_run + 1):
+        runs = max(len(sentences) - size + 1, 0)
+        breaks[size - 1, :runs] = paragraphs[size - 1 : size - 1 + runs] != paragraphs[:runs]
+    return _stack_runs(vectors, len(sentences), max_run), _run_sums(lengths, max_run), breaks
+
+
+def _anchor_tokens(text: str, with_names: bool) -> set[str]:
+    numbers = {match.replace(",", "") for match in _NUMBER.findall(text)}
+    tokens = {number for number in numbers if len(number.replace(".", "")) >= 2}
+    if with_names:
+        tokens.update(name.casefold() for name in _LATIN_NAME.findall(text))
+    return tokens
+
+
+def find_anchors(src: Sequence[Sentence], tgt: Sequence[Sentence]) -> list[tuple[int, int]]:
+    """Sentence pairs sharing a rare number or Latin name (names are taken from the zh side,
+    where Latin script is rare enough to be meaningful)."""
+    src_is_zh = bool(src) and src[0].lang == "zh"
+    src_tokens = [_anchor_tokens(sentence.text, src_is_zh) for sentence in src]
+    tgt_tokens = [_anchor_tokens(sentence.text, not src_is_zh) for sentence in tgt]
+    zh_vocabulary = set().union(*(src_tokens if src_is_zh else tgt_tokens))
+    src_where: dict[str, list[int]] = defaultdict(list)
+    tgt_where: dict[str, list[int]] = defaultdict(list)
+    for where, token_sets in ((src_where, src_tokens), (tgt_where, tgt_tokens)):
+        for index, tokens in enumerate(token_sets):
+            for token in tokens & zh_vocabulary:
+                where[token].append(index)
+    pairs = set()
+    for token, src_ids in src_where.items():
+        tgt_ids = tgt_where.get(token, [])
+        if tgt_ids and max(len(src_ids), len(tgt_ids)) <= ANCHOR_MAX_SENTENCES:
+            pairs.update((i, j) for i in src_ids for j in tgt_ids)
+    return sorted(pairs)
+
+
+def _anchor_index(anchors: list[tuple[int, int]], src_count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Anchors as CSR arrays: targets of source i are targets[pointers[i]:pointers[i + 1]]."""
+    pointers = np.zeros(src_count + 1, dtype=np.int64)
+    for i, _ in anchors:
+        pointers[i + 1] += 1
+    targets = np.array([j for _, j in anchors], dtype=np.int64)
+    return np.cumsum(pointers), targets
+
+
+@njit(cache=True)
+def bead_quality(
+    src_vectors: np.ndarray,
+    tgt_vectors: np.ndarray,
+    src_hubness: np.ndarray,
+    tgt_hubness: np.ndarray,
+    src_lengths: np.ndarray,
+    tgt_lengths: np.ndarray,
+    src_breaks: np.ndarray,
+    tgt_breaks: np.ndarray,
+    anchor_pointers: np.ndarray,
+    anchor_targets: np.ndarray,
+    src_start: int,
+    src_size: int,
+    tgt_start: int,
+    tgt_size: int,
+    params: np.ndarray,
+) -> float:
+    """Normalised similarity of one aligned bead; params = (length_weight, paragraph_penalty,
+    anchor_bonus)."""
+    a, b = src_size - 1, tgt_size - 1
+    similarity = 0.0
+    for d in range(src_vectors.shape[2]):
+        similarity += src_vectors[a, src_start, d] * tgt_vectors[b, tgt_start, d]
+    quality = similarity - 0.5 * (src_hubness[a, src_start] + tgt_hubness[b, tgt_start])
+    log_ratio = math.log(
+        (src_lengths[a, src_start] + LENGTH_SMOOTHING) / (tgt_lengths[b, tgt_start] + LENGTH_SMOOTHING)
+    )
+    quality -= params[0] * log_ratio * log_ratio
+    quality -= params[1] * (int(src_breaks[a, src_start]) + int(tgt_breaks[b, tgt_start]))
+    for i in range(src_start, src_start + src_size):
+        for k in range(anchor_pointers[i], anchor_pointers[i + 1]):
+            if tgt_start <= anchor_targets[k] < tgt_start + tgt_size:
+                return quality + params[2]
+    return quality
+
+
+@njit(cache=True)
+def band_dp(
+    src_vectors: np.ndarray,
+    tgt_vectors: np.ndarray,
+    src_hubness: np.ndarray,
+    tgt_hubness: np.ndarray,
+    src_lengths: np.ndarray,
+    tgt_lengths: np.ndarray,
+    src_breaks: np.ndarray,
+    tgt_breaks: np.ndarray,
+    anchor_pointers: np.ndarray,
+    anchor_targets: np.ndarray,
+    shapes: np.ndarray,
+    band_low: np.ndarray,
+    band_high: np.ndarray,
+    skip_cost: float,
+    params: np.ndarray,
+) -> tuple[np.ndarray, float]:
+    """Best monotone bead path from (0, 0) to (n, m) inside the band; returns the shape
+    indices from first bead to last and the path's total gain.
+
+    Node (i, j) means i source and j target sentences are consumed; row i stores only
+    columns band_low[i]..band_high[i], so memory is the band's area, not n × m.
+    A bead's gain is its quality times its sentence count, so a merge must be as good
+    per sentence as the beads it replaces; a skip costs `skip_cost`.
+    """
+    rows = band_low.shape[0]
+    offsets = np.zeros(rows + 1, dtype=np.int64)
+    for i in range(rows):
+        offsets[i + 1] = offsets[i] + band_high[i] - band_low[i] + 1
+    gain = np.full(offsets[rows], -np.inf)
+    choice = np.full(offsets[rows], -1, dtype=np.int8)
+    gain[0] = 0.0
+    for i in range(rows):
+        for j in range(band_low[i], band_high[i] + 1):
+            if i == 0 and j == 0:
+                continue
+            best = -np.inf
+            best_shape = -1
+            for shape in range(shapes.shape[0]):
+                src_size, tgt_size = shapes[shape, 0], shapes[shape, 1]
+                pi, pj = i - src_size, j - tgt_size
+                if pi < 0 or pj < band_low[pi] or pj > band_high[pi]:
+                    continue
+                previous = gain[offsets[pi] + pj - band_low[pi]]
+                if previous == -np.inf:
+                    continue
+                if src_size == 0 or tgt_size == 0:
+                    step = -skip_cost
+                else:
+                    step = (0.5 * (src_size + tgt_size)) ** params[3] * bead_quality(
+                        src_vectors, tgt_vectors, src_hubness, tgt_hubness, src_lengths,
+                        tgt_lengths, src_breaks, tgt_breaks, anchor_pointers, anchor_targets,
+                        pi, src_size, pj, tgt_size, params,
+                    )
+                if previous + step > best:
+                    best = previous + step
+                    best_shape = shape
+            gain[offsets[i] + j - band_low[i]] = best
+            choice[offsets[i] + j - band_low[i]] = best_shape
+    path = []
+    i, j = rows - 1, band_high[rows - 1]
+    total = gain[offsets[i] + j - band_low[i]]
+    while i > 0 or j > 0:
+        shape = choice[offsets[i] + j - band_low[i]]
+        path.append(shape)
+        i -= shapes[shape, 0]
+        j -= shapes[shape, 1]
+    return np.array(path[::-1], dtype=np.int64), total
+
+
+def _band_around(
+    nodes_i: np.ndarray, nodes_j: np.ndarray, rows: int, columns: int, width: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """A connected, monotone band of half-width `width` around path nodes (any density)."""
+    low = np.full(rows + 1, columns, dtype=np.int64)
+    high = np.zeros(rows + 1, dtype=np.int64)
+    np.minimum.at(low, nodes_i, nodes_j)
+    np.maximum.at(high, nodes_i, nodes_j)
+    low = np.minimum.accumulate(low[::-1])[::-1]
+    high = np.maximum.accumulate(high)
+    low = np.clip(low - width, 0, columns)
+    high = np.clip(high + width, 0, columns)
+    low[0], high[-1] = 0, columns
+    low[1:] = np.minimum(low[1:], high[:-1])
+    return low, high
+
+
+def _path_nodes(shapes: np.ndarray, path: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    steps = shapes[path]
+    nodes_i = np.concatenate([[0], np.cumsum(steps[:, 0])])
+    nodes_j = np.concatenate([[0], np.cumsum(steps[:, 1])])
+    return nodes_i, nodes_j
+
+
+def _halve(values: np.ndarray, normalise: bool) -> np.ndarray:
+    """Sum (or average and renormalise) consecutive pairs along the first axis."""
+    padded = values if len(values) % 2 == 0 else np.concatenate([values, np.zeros_like(values[:1])])
+    halved = padded[0::2] + padded[1::2]
+    if normalise:
+        halved /= np.maximum(np.linalg.norm(halved, axis=1, keepdims=True), 1e-12)
+    return halved
+
+
+def _one_to_one_path(
+    src_vectors: np.ndarray,
+    tgt_vectors: np.ndarray,
+    src_lengths: np.ndarray,
+    tgt_lengths: np.ndarray,
+    config: AlignConfig,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes of the best 1-1/skip path, found by recursive halving when the grid is big."""
+    rows, columns = len(src_vectors), len(tgt_vectors)
+    if (rows + 1) * (columns + 1) <= FULL_GRID_CELLS or min(rows, columns) < 2 * COARSE_BAND:
+        low = np.zeros(rows + 1, dtype=np.int64)
+        high = np.full(rows + 1, columns, dtype=np.int64)
+    else:
+        coarse_i, coarse_j = _one_to_one_path(
+            _halve(src_vectors, True),
+            _halve(tgt_vectors, True),
+            _halve(src_lengths, False),
+            _halve(tgt_lengths, False),
+            config,
+        )
+        low, high = _band_around(
+            np.minimum(2 * coarse_i, rows), np.minimum(2 * coarse_j, columns), rows, columns,
+            COARSE_BAND,
+        )
+    shapes = np.array([(1, 0), (0, 1), (1, 1)], dtype=np.int64)
+    src_runs, tgt_runs = src_vectors[None], tgt_vectors[None]
+    no_breaks_src = np.zeros((1, rows), dtype=np.bool_)
+    no_breaks_tgt = np.zeros((1, columns), dtype=np.bool_)
+    no_anchors = np.zeros(rows + 1, dtype=np.int64)
+    path, _ = band_dp(
+        src_runs, tgt_runs,
+        _hubness(src_runs, tgt_vectors), _hubness(tgt_runs, src_vectors),
+        src_lengths[None], tgt_lengths[None], no_breaks_src, no_breaks_tgt,
+        no_anchors, np.zeros(0, dtype=np.int64), shapes, low, high, config.skip_cost,
+        np.array([config.length_weight, 0.0, 0.0, 1.0]),
+    )
+    return _path_nodes(shapes, path)
+
+
+def _confidence(quality: np.ndarray, config: AlignConfig) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-config.score_slope * (quality - config.score_offset)))
+
+
+def _unaligned(src_count: int, tgt_count: int) -> list[Bead]:
+    return [Bead((i,), (), 1.0) for i in range(src_count)] + [
+        Bead((), (j,), 1.0) for j in range(tgt_count)
+    ]
+
+
+def align(
+    src: Sequence[Sentence],
+    tgt: Sequence[Sentence],
+    embedder: Embedder,
+    config: AlignConfig | None = None,
+) -> list[Bead]:
+    """Monotone beads covering every source and target sentence exactly once."""
+    config = config or AlignConfig()
+    if not src or not tgt:
+        return _unaligned(len(src), len(tgt))
+    max_run = min(config.max_align, max(len(src), len(tgt)))
+    src_texts, tgt_texts = _run_texts(src, max_run), _run_texts(tgt, max_run)
+    vectors = embedder.encode(src_texts + tgt_texts)
+    zh_chars = sum(_char_count(s.text) for s in (src if src[0].lang == "zh" else tgt))
+    en_chars = sum(_char_count(s.text) for s in (tgt if src[0].lang == "zh" else src))
+    en_scale = zh_chars / max(en_chars, 1)
+    src_scale, tgt_scale = (1.0, en_scale) if src[0].lang == "zh" else (en_scale, 1.0)
+    src_vectors, src_lengths, src_breaks = _side(src, vectors[: len(src_texts)], src_scale, max_run)
+    tgt_vectors, tgt_lengths, tgt_breaks = _side(tgt, vectors[len(src_texts) :], tgt_scale, max_run)
+
+    nodes_i, nodes_j = _one_to_one_path(
+        src_vectors[0], tgt_vectors[0], src_lengths[0], tgt_lengths[0], config
+    )
+    low, high = _band_around(nodes_i, nodes_j, len(src), len(tgt), FINE_BAND)
+    shapes = np.array(bead_shapes(config.max_align), dtype=np.int64)
+    shapes = shapes[(shapes[:, 0] <= max_run) & (shapes[:, 1] <= max_run)]
+    pointers, targets = _anchor_index(find_anchors(src, tgt), len(src))
+    src_hubness = _hubness(src_vectors, tgt_vectors[0])
+    tgt_hubness = _hubness(tgt_vectors, src_vectors[0])
+    params = np.array([config.length_weight, config.paragraph_penalty, config.anchor_bonus, config.size_exponent])
+    features = (
+        src_vectors, tgt_vectors, src_hubness, tgt_hubness, src_lengths, tgt_lengths,
+        src_breaks, tgt_breaks, pointers, targets,
+    )
+    path, _ = band_dp(*features, shapes, low, high, config.skip_cost, params)
+
+    beads = []
+    i = j = 0
+    for src_size, tgt_size in shapes[path]:
+        if src_size and tgt_size:
+            quality = bead_quality(*features, i, src_size, j, tgt_size, params)
+            score = float(_confidence(np.array(quality), config))
+        else:
+            score = 1.0 - float(_confidence(np.array(_best_single(i, j, src_size, features, params)), config))
+        beads.append(Bead(tuple(range(i, i + src_size)), tuple(range(j, j + tgt_size)), score))
+        i += src_size
+        j += tgt_size
+    return beads
+
+
+def _best_single(i: int, j: int, src_size: int, features: tuple, params: np.ndarray) -> float:
+    """Quality of the best 1-1 partner near an unaligned sentence: low means safely unaligned."""
+    src_count, tgt_count = features[0].shape[1], features[1].shape[1]
+    if src_size:
+        partners = [(i, k) for k in range(max(j - FINE_BAND, 0), min(j + FINE_BAND, tgt_count))]
+    else:
+        partners = [(k, j) for k in range(max(i - FINE_BAND, 0), min(i + FINE_BAND, src_count))]
+    return max(bead_quality(*features, a, 1, b, 1, params) for a, b in partners)
