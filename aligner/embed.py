@@ -9,9 +9,12 @@ Models load lazily on the first `encode`, never at import time.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import sqlite3
 from collections.abc import Sequence
 from functools import cached_property
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -119,3 +122,83 @@ def load_embedder(model: str | None = None, device: str = "cpu") -> Embedder:
             )
         return UniversalSentenceEncoder()
     return SentenceTransformerEmbedder(model, device=device)
+
+
+class CachedEmbedder:
+    """Any Embedder with an on-disk cache, so re-running a batch does not re-embed.
+
+    Vectors live in one SQLite file keyed by model name and a 16-byte BLAKE2 digest of
+    the text. SQLite in WAL mode lets several worker processes read while one writes,
+    and each process opens its own connection on first use (connections must not
+    cross a fork). `hits` and `misses` count texts, for the batch report.
+    """
+
+    _CHUNK = 500  # ids per `IN (...)` query, well under SQLite's variable limit
+
+    def __init__(self, inner: Embedder, directory: Path) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.path = Path(directory) / "embeddings.sqlite3"
+        self.hits = 0
+        self.misses = 0
+        self._connection: sqlite3.Connection | None = None
+        self._pid = 0
+
+    def _database(self) -> sqlite3.Connection:
+        if self._connection is None or self._pid != os.getpid():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(self.path, timeout=120)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS vectors (model TEXT NOT NULL, digest BLOB NOT NULL,"
+                " vector BLOB NOT NULL, PRIMARY KEY (model, digest)) WITHOUT ROWID"
+            )
+            self._connection, self._pid = connection, os.getpid()
+        return self._connection
+
+    @staticmethod
+    def _digest(text: str) -> bytes:
+        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+    def _lookup(self, digests: list[bytes]) -> dict[bytes, np.ndarray]:
+        found: dict[bytes, np.ndarray] = {}
+        database = self._database()
+        for start in range(0, len(digests), self._CHUNK):
+            chunk = digests[start : start + self._CHUNK]
+            rows = database.execute(
+                f"SELECT digest, vector FROM vectors WHERE model = ? AND digest IN "
+                f"({','.join('?' * len(chunk))})",
+                [self.name, *chunk],
+            )
+            found.update((digest, np.frombuffer(blob, dtype="<f4")) for digest, blob in rows)
+        return found
+
+    def _store(self, digests: list[bytes], vectors: np.ndarray) -> None:
+        rows = [
+            (self.name, digest, vector.astype("<f4").tobytes())
+            for digest, vector in zip(digests, vectors)
+        ]
+        with self._database() as database:
+            database.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?, ?)", rows)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return self.inner.encode([])
+        digests = [self._digest(text) for text in texts]
+        unique = list(dict.fromkeys(digests))
+        found = self._lookup(unique)
+        missing = {digest: text for digest, text in zip(digests, texts) if digest not in found}
+        self.hits += len(unique) - len(missing)
+        self.misses += len(missing)
+        if missing:
+            fresh = np.asarray(self.inner.encode(list(missing.values())), dtype=np.float32)
+            self._store(list(missing), fresh)
+            found.update(zip(missing, fresh))
+        return np.stack([found[digest] for digest in digests]).astype(np.float32, copy=False)
+
+    def close(self) -> None:
+        """Release the database file (tests and notebooks delete its folder)."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
