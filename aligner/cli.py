@@ -156,6 +156,52 @@ def align_command(
     run_reporting_errors(run)
 
 
+@app.command("convert")
+def convert_command(
+    source: Annotated[str, typer.Argument(help="A tmx, csv, tsv, jsonl or parquet file.")],
+    output: Annotated[str, typer.Option("-o", "--output", help="Output file, or - for stdout.")],
+    output_format: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="tmx, csv, tsv, jsonl, align, moses, parquet."),
+    ] = None,
+    min_score: Annotated[float, typer.Option(help="Drop pairs scoring below this.")] = 0.0,
+    types: Annotated[
+        str | None, typer.Option(help="Keep only these bead types, e.g. 1-1,1-2.")
+    ] = None,
+    drop_unaligned: Annotated[bool, typer.Option(help="Leave out unaligned sentences.")] = False,
+    dedupe: Annotated[bool, typer.Option(help="Write each distinct pair once.")] = False,
+    zh_code: Annotated[
+        str | None, typer.Option(help="Chinese language code in TMX (default zh-CN/zh-TW).")
+    ] = None,
+    en_code: Annotated[str, typer.Option(help="English language code in TMX.")] = "en-US",
+) -> None:
+    """Convert aligned pairs between formats, e.g. TMX to JSONL."""
+    from aligner.export import convert
+
+    options = export_options(min_score, types, drop_unaligned, dedupe, zh_code, en_code)
+    written = run_reporting_errors(lambda: convert(source, output, output_format, options))
+    stderr.print(f"wrote {written} units to {'stdout' if output == '-' else output}")
+
+
+@app.command("merge")
+def merge_command(
+    sources: Annotated[list[str], typer.Argument(help="tmx, csv, tsv, jsonl or parquet files.")],
+    output: Annotated[str, typer.Option("-o", "--output", help="Output file, or - for stdout.")],
+    output_format: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="tmx, csv, tsv, jsonl, align, moses, parquet."),
+    ] = None,
+    dedupe: Annotated[bool, typer.Option(help="Write each distinct pair once.")] = False,
+) -> None:
+    """Merge several files of aligned pairs into one."""
+    from aligner.export import merge
+
+    written = run_reporting_errors(
+        lambda: merge(sources, output, output_format, ExportOptions(dedupe=dedupe))
+    )
+    stderr.print(f"wrote {written} units to {'stdout' if output == '-' else output}")
+
+
 def parse_lang(value: str | None) -> Lang | None:
     if value is None:
         return None
