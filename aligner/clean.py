@@ -1,0 +1,319 @@
+"""Read user files and repair the damage web text picks up on its way to us.
+
+Every repair works inside single lines and never adds or removes a line break,
+because the pipeline also cleans one-sentence-per-line files whose line numbers are
+sentence ids. Each repair is counted, so `--report` can say what was changed.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import ftfy
+from charset_normalizer import from_bytes
+from pypinyin import Style, pinyin
+
+from aligner.data import AlignerError, Cleaned, Script
+from aligner.split import HAN, HAN_RANGES, LATIN_LETTER
+
+PINYIN_GLOSSES = "pinyin glosses"
+BIG5_MOJIBAKE = "big5 mojibake"
+ENCODING_MOJIBAKE = "encoding mojibake"
+PDF_HYPHENS = "pdf hyphens"
+HTML_RESIDUE = "html residue"
+INVISIBLE_CHARS = "invisible chars"
+WHITESPACE = "whitespace"
+SCRIPT_CONVERSION = "script conversion"
+
+
+@dataclass(frozen=True)
+class CleanOptions:
+    """Which repairs to run; each one can be switched off when it misfires on a corpus."""
+
+    pinyin_glosses: bool = True
+    big5_mojibake: bool = True
+    encoding_mojibake: bool = True
+    pdf_hyphens: bool = True
+    html_residue: bool = True
+    invisible_chars: bool = True
+    whitespace: bool = True
+    to_script: Script | None = None
+
+
+# ---------------------------------------------------------------- reading files
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+_TEXT_CONTROLS = frozenset(b"\t\n\r\f\x1b")
+_NEWLINES = re.compile(r"\r\n?")
+
+
+def _decode(data: bytes, origin: str) -> str:
+    """Decode by BOM, else as UTF-8 when valid, else by charset-normalizer's best guess."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as error:
+                raise AlignerError(f"{origin}: starts like {encoding} but is not: {error.reason}")
+    controls = sum(byte < 0x20 and byte not in _TEXT_CONTROLS for byte in data)
+    if b"\x00" in data or controls > len(data) * 0.05:
+        raise AlignerError(f"{origin}: binary data, not a text file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None:
+        raise AlignerError(
+            f"{origin}: cannot tell the text encoding (tried UTF-8, UTF-16, GB18030, Big5)"
+        )
+    return str(best)
+
+
+def read_text(path: Path) -> str:
+    """A user's text file as a string with `\\n` line ends, whatever its encoding."""
+    if not path.exists():
+        raise AlignerError(f"{path}: no such file")
+    if path.is_dir():
+        raise AlignerError(f"{path}: is a directory, expected a text file")
+    text = _NEWLINES.sub("\n", _decode(path.read_bytes(), str(path)))
+    if not text.strip():
+        raise AlignerError(f"{path}: the file is empty")
+    return text
+
+
+# ---------------------------------------------------------------- repairs
+
+_LINE_REPAIR = Callable[[str, Counter[str]], str]
+
+_PINYIN_LETTERS = "a-zA-ZüÜāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_PINYIN_GLOSS = re.compile(f"([{HAN_RANGES}])[(（]([{_PINYIN_LETTERS}]{{1,7}})[)）]")
+_TONE_MARKS = re.compile("[\u0300\u0304\u030c\u0301]")
+
+
+def _plain_syllable(syllable: str) -> str:
+    """A syllable compared ignoring case and how ü is written (ü, v, u:)."""
+    return syllable.lower().replace("u:", "ü").replace("v", "ü")
+
+
+@cache
+def _readings(character: str) -> frozenset[str]:
+    readings = pinyin(character, style=Style.TONE, heteronym=True, errors="ignore")
+    return frozenset(_plain_syllable(reading) for reading in (readings[0] if readings else []))
+
+
+def _has_tone_mark(syllable: str) -> bool:
+    return bool(_TONE_MARKS.search(unicodedata.normalize("NFD", syllable)))
+
+
+def _strip_pinyin_glosses(line: str, counts: Counter[str]) -> str:
+    """`產(chǎn)` -> `產`: web converters gloss characters with their reading.
+
+    Only a tone-marked syllable that is a reading of the character before it goes, so
+    `美國(USA)` and `USB(yes)` stay.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        character, syllable = match.groups()
+        if _has_tone_mark(syllable) and _plain_syllable(syllable) in _readings(character):
+            counts[PINYIN_GLOSSES] += 1
+            return character
+        return match.group()
+
+    return _PINYIN_GLOSS.sub(replace, line)
+
+
+def _big5_of(punctuation: str) -> str:
+    """What a punctuation mark looks like when its GBK bytes are read as Big5."""
+    return punctuation.encode("gbk").decode("big5")
+
+
+_DASHES = {_big5_of(dash): dash for dash in "–―"}
+_DASH = re.compile(
+    f"(?<![A-Za-z{HAN_RANGES}])[{''.join(_DASHES)}]|[{''.join(_DASHES)}](?![A-Za-z{HAN_RANGES}])"
+)
+_APOSTROPHE = re.compile(
+    f"(?<=[A-Za-z0-9]){_big5_of('’')}(?=[A-Za-z0-9\\s])|(?<=\\s){_big5_of('’')}(?=[0-9])"
+)
+_DOUBLE_QUOTES = re.compile(f"{_big5_of('“')}([^{_big5_of('“')}{_big5_of('”')}]*){_big5_of('”')}")
+_EM_DASH = re.compile(_big5_of("—"))
+
+
+def _pair_double_quotes(line: str) -> tuple[str, int]:
+    """`※…§` -> `“…”`, innermost pairs first so nested quotations pair up too."""
+    total = 0
+    while True:
+        line, found = _DOUBLE_QUOTES.subn(r"“\1”", line)
+        if not found:
+            return line, total
+        total += found
+
+
+def _repair_big5_mojibake(line: str, counts: Counter[str]) -> str:
+    """`China＊s` -> `China’s`, `※…§` -> `“…”`, ` 每 ` -> ` – ` in English lines only.
+
+    These marks (and 每, a common Chinese character) are real in Chinese text, so a
+    line with any other Han character is left alone; a dash must stand apart from
+    letters, and an apostrophe must touch a Latin letter or digit (`1980＊s`, `PhD ＊96`).
+    """
+    if not LATIN_LETTER.search(line) or HAN.search(_DASH.sub("", line)):
+        return line
+    repaired, apostrophes = _APOSTROPHE.subn("’", line)
+    repaired, quotes = _pair_double_quotes(repaired)
+    repaired, dashes = _DASH.subn(lambda match: _DASHES[match.group()], repaired)
+    repaired, em_dashes = _EM_DASH.subn("—", repaired)
+    counts[BIG5_MOJIBAKE] += apostrophes + quotes + dashes + em_dashes
+    return repaired
+
+
+def _repair_encoding(line: str, counts: Counter[str]) -> str:
+    """UTF-8 read as Latin-1/cp1252 (`donâ€™t`); fix_text would also rewrite Chinese punctuation."""
+    if line.isascii():
+        return line
+    repaired = ftfy.fix_encoding(line)
+    if repaired != line and "\n" not in repaired:
+        counts[ENCODING_MOJIBAKE] += 1
+        return repaired
+    return line
+
+
+_PDF_HYPHEN = re.compile(r"(?<=[A-Za-z])\[1\](?=[a-z])")
+
+
+def _repair_pdf_hyphens(line: str, counts: Counter[str]) -> str:
+    """`Co[1]founder` -> `Co-founder`: a PDF extractor's stand-in for the hyphen glyph."""
+    repaired, found = _PDF_HYPHEN.subn("-", line)
+    counts[PDF_HYPHENS] += found
+    return repaired
+
+
+_HTML_TAG_NAMES = "a|b|i|u|em|strong|span|p|div|br|font|sup|sub|h[1-6]|li|ul|ol|td|tr|table"
+_HTML_TAG = re.compile(
+    f"</?(?:{_HTML_TAG_NAMES})(?:\\s[^<>\n]*)?/?>|(?<![\\w<])/(?:{_HTML_TAG_NAMES})>",
+    re.IGNORECASE,
+)
+_HTML_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+
+
+def _repair_html(line: str, counts: Counter[str]) -> str:
+    """Tags and entities left by copying from a page (`<strong>`, a clipped `/strong>`, `&nbsp;`).
+
+    An entity is decoded only when complete with its `;` and known to HTML, and never
+    into a line break, so `R&D` and `AT&T;` style text stays.
+    """
+
+    def unescape(match: re.Match[str]) -> str:
+        decoded = html.unescape(match.group())
+        if decoded == match.group() or decoded.splitlines() != [decoded]:
+            return match.group()
+        counts[HTML_RESIDUE] += 1
+        return decoded
+
+    repaired, tags = _HTML_TAG.subn("", line)
+    counts[HTML_RESIDUE] += tags
+    return _HTML_ENTITY.sub(unescape, repaired)
+
+
+def _is_invisible(character: str) -> bool:
+    """Zero-width, format, private-use and control characters, except the tab."""
+    return unicodedata.category(character) in ("Cf", "Co", "Cc", "Cs") and character != "\t"
+
+
+def _remove_invisible(line: str, counts: Counter[str]) -> str:
+    kept = "".join(character for character in line if not _is_invisible(character))
+    counts[INVISIBLE_CHARS] += len(line) - len(kept)
+    return kept
+
+
+_SPACE_RUN = re.compile(r"[^\S\n]+")
+
+
+def _normalise_whitespace(line: str, counts: Counter[str]) -> str:
+    """One space per run (a tab when the run holds one: `title<TAB>body` is structure), no ends.
+
+    Unicode line separators become spaces too, so every line-splitting rule sees the
+    same lines.
+    """
+
+    def collapse(match: re.Match[str]) -> str:
+        return "\t" if "\t" in match.group() else " "
+
+    repaired = _SPACE_RUN.sub(collapse, line).strip()
+    if repaired != line:
+        counts[WHITESPACE] += 1
+    return repaired
+
+
+@cache
+def _opencc(config: str) -> Any:
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def _converter(script: Script) -> _LINE_REPAIR:
+    config = "t2s" if script == "simplified" else "s2t"
+
+    def convert(line: str, counts: Counter[str]) -> str:
+        converted = _opencc(config).convert(line)
+        if converted != line:
+            counts[SCRIPT_CONVERSION] += 1
+        return converted
+
+    return convert
+
+
+def _repairs(options: CleanOptions) -> list[_LINE_REPAIR]:
+    """The switched-on repairs in the order they must run.
+
+    Big5 mojibake goes before ftfy, which might otherwise take `※`/`§` for
+    something else; invisible characters go before tags and glosses they may split.
+    """
+    chosen = [
+        (options.invisible_chars, _remove_invisible),
+        (options.big5_mojibake, _repair_big5_mojibake),
+        (options.encoding_mojibake, _repair_encoding),
+        (options.html_residue, _repair_html),
+        (options.pinyin_glosses, _strip_pinyin_glosses),
+        (options.pdf_hyphens, _repair_pdf_hyphens),
+        (options.whitespace, _normalise_whitespace),
+    ]
+    repairs = [repair for enabled, repair in chosen if enabled]
+    if options.to_script is not None:
+        repairs.append(_converter(options.to_script))
+    return repairs
+
+
+def clean(text: str, options: CleanOptions | None = None) -> Cleaned:
+    """Repair text line by line; the result has exactly the input's lines."""
+    repairs = _repairs(options or CleanOptions())
+    counts: Counter[str] = Counter()
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        for repair in repairs:
+            line = repair(line, counts)
+        lines[number] = line
+    return Cleaned("\n".join(lines), {name: count for name, count in counts.items() if count})
+
+
+def detect_script(text: str) -> Script:
+    """Traditional when converting to Simplified changes more characters than the reverse."""
+    to_simplified = _opencc("t2s").convert(text)
+    to_traditional = _opencc("s2t").convert(text)
+    changed_by_t2s = sum(a != b for a, b in zip(text, to_simplified))
+    changed_by_s2t = sum(a != b for a, b in zip(text, to_traditional))
+    return "traditional" if changed_by_t2s > changed_by_s2t else "simplified"

@@ -1,0 +1,176 @@
+"""Cut paragraphs into sentences, the units the aligner pairs up.
+
+Chinese ends sentences with its own marks and web text breaks lines at sentence
+ends, so a line break there is a boundary; English text is often hard-wrapped, so
+its lines are joined and only punctuation ends a sentence. Neither language's
+sentences ever cross a paragraph.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from itertools import pairwise
+from typing import Any
+
+from aligner.data import Lang, Paragraph, Sentence
+
+
+@dataclass(frozen=True)
+class SegmentOptions:
+    """`split_on_semicolon`: also end a sentence at `；`/`;` (translators often do)."""
+
+    split_on_semicolon: bool = False
+
+
+_CLOSERS = "”’」』）》\"')\\]"
+_FIELD_BREAK = re.compile(r"[\n\t]+")
+_ZH_END = re.compile(f"(?:[。！？!?]+|…+)[{_CLOSERS}]*")
+_ZH_END_OR_SEMICOLON = re.compile(f"(?:[。！？!?；;]+|…+)[{_CLOSERS}]*")
+
+# Abbreviations that never end a sentence inside a paragraph: a name or example follows.
+_NEVER_FINAL = frozenset(
+    ["Dr", "Mr", "Mrs", "Ms", "Prof", "St", "vs", "e.g", "i.e", "U.S", "U.K", "Co"]
+)
+# These often end a sentence (`… Co., Ltd. Established in 2014`): final before a capital.
+_FINAL_BEFORE_CAPITAL = frozenset(["etc", "Inc", "Ltd"])
+_EN_END = re.compile(f"(?:[.?!;]+|…+)[{_CLOSERS}]*")
+_WORD_BEFORE = re.compile(r"(?<![A-Za-z])((?:[A-Za-z]\.)*[A-Za-z]+)$")
+_OPENERS = "“‘\"'(["
+
+
+def _pieces(text: str, boundaries: list[int]) -> list[str]:
+    """Stripped, non-empty pieces of `text` cut at the given positions."""
+    cuts = [0, *boundaries, len(text)]
+    return [piece for a, b in pairwise(cuts) if (piece := text[a:b].strip())]
+
+
+def _chinese_sentences(text: str, options: SegmentOptions) -> list[str]:
+    """Cut after 。！？!? and …… (with their closing quotes), and at every line break."""
+    pattern = _ZH_END_OR_SEMICOLON if options.split_on_semicolon else _ZH_END
+    sentences: list[str] = []
+    for line in _FIELD_BREAK.split(text):
+        sentences.extend(_pieces(line, [match.end() for match in pattern.finditer(line)]))
+    return sentences
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Start and end of each closed quotation: curly pairs, then straight quotes in turn.
+
+    Single quotes are left out because `’` is mostly an apostrophe.
+    """
+    spans: list[tuple[int, int]] = []
+    open_at: int | None = None
+    for position, character in enumerate(text):
+        if character == "“" and open_at is None:
+            open_at = position
+        elif character == "”" and open_at is not None:
+            spans.append((open_at, position))
+            open_at = None
+    straight = [position for position, character in enumerate(text) if character == '"']
+    spans.extend(zip(straight[::2], straight[1::2]))
+    return spans
+
+
+def _is_english_boundary(text: str, match: re.Match[str], quoted: list[tuple[int, int]]) -> bool:
+    """Whether an end mark ends the sentence, judged by the words around it."""
+    end_mark, mark_end = match.start(), match.end()
+    if any(start < end_mark < stop and mark_end <= stop for start, stop in quoted):
+        return False
+    rest = text[mark_end:]
+    following = rest.lstrip()
+    if not following:
+        return True
+    next_char = following[0]
+    glued = following == rest
+    marks = match.group()
+    if marks.startswith(";"):
+        return not glued
+    if glued:
+        closed_quote = marks[-1] in _CLOSERS and marks[-1] not in "')]"
+        before = text[end_mark - 1] if end_mark else ""
+        return (next_char.isupper() or next_char == "“") and (before.islower() or closed_quote)
+    if next_char.islower():
+        return False
+    if marks[0] != ".":
+        return True
+    word = _WORD_BEFORE.search(text, 0, end_mark)
+    abbreviation = word.group(1) if word else ""
+    if abbreviation in _NEVER_FINAL or (len(abbreviation) == 1 and abbreviation.isupper()):
+        return False
+    if abbreviation == "No":
+        return not next_char.isdigit()
+    if abbreviation in _FINAL_BEFORE_CAPITAL:
+        return next_char.isupper()
+    return (
+        next_char.isupper()
+        or next_char.isdigit()
+        or next_char in _OPENERS
+        or not next_char.isascii()
+    )
+
+
+def _english_sentences(text: str, options: SegmentOptions) -> list[str]:
+    """Cut at end marks that start a new sentence; hard-wrapped lines are joined first.
+
+    A tab separates fields (`title<TAB>body`), which never share a sentence.
+    """
+    sentences: list[str] = []
+    for field in text.split("\t"):
+        joined = " ".join(field.split())
+        quoted = _quoted_spans(joined)
+        boundaries = [
+            match.end()
+            for match in _EN_END.finditer(joined)
+            if (options.split_on_semicolon or not match.group().startswith(";"))
+            and _is_english_boundary(joined, match, quoted)
+        ]
+        sentences.extend(_pieces(joined, boundaries))
+    return sentences
+
+
+def segment(
+    paragraphs: Sequence[Paragraph], options: SegmentOptions | None = None
+) -> list[Sentence]:
+    """All sentences of the paragraphs, in order, each tagged with its paragraph index."""
+    options = options or SegmentOptions()
+    sentences: list[Sentence] = []
+    for paragraph in paragraphs:
+        split = _chinese_sentences if paragraph.lang == "zh" else _english_sentences
+        sentences.extend(
+            Sentence(text, paragraph.lang, paragraph=paragraph.index)
+            for text in split(paragraph.text, options)
+        )
+    return sentences
+
+
+def presegmented(text: str, lang: Lang) -> list[Sentence]:
+    """One sentence per line, empty lines included, so line numbers stay sentence ids."""
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()
+    return [Sentence(line.strip(), lang) for line in lines]
+
+
+@cache
+def _jieba() -> Any:
+    """jieba's tokenizer, loaded on first use and without its start-up chatter on stderr."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
+
+
+_ENGLISH_WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+
+
+def words(text: str, lang: Lang) -> list[str]:
+    """Word tokens (no spaces or punctuation), for length features and glossaries."""
+    if lang == "zh":
+        return [token for token in _jieba().lcut(text) if any(c.isalnum() for c in token)]
+    return _ENGLISH_WORD.findall(text)
