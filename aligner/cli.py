@@ -202,6 +202,17 @@ def merge_command(
     stderr.print(f"wrote {written} units to {'stdout' if output == '-' else output}")
 
 
+@app.command("evaluate")
+def evaluate_command(
+    gold: Annotated[Path, typer.Option(help="Gold ladder file, or a directory of them.")],
+    test: Annotated[Path, typer.Option(help="Test ladder file, or a directory of them.")],
+) -> None:
+    """Score test alignments against gold ones (strict/lax links and exact beads)."""
+    from aligner.evaluate import evaluate_files, metrics_table
+
+    run_reporting_errors(lambda: Console().print(metrics_table(evaluate_files(gold, test))))
+
+
 def parse_lang(value: str | None) -> Lang | None:
     if value is None:
         return None

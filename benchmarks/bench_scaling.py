@@ -1,0 +1,94 @@
+"""Time and peak memory of the aligner on the Bible scaling set (src = en, tgt = zh).
+
+The DP-alone series replaces the embedder with deterministic random vectors, so it
+times everything the aligner itself does (run features, coarse pass, banded DP);
+the end-to-end series uses the real embedder and also reports F1 against the gold.
+Ratios to the smallest document show whether time and memory grow linearly.
+
+    python benchmarks/bench_scaling.py                    # DP alone on all six
+    python benchmarks/bench_scaling.py --end-to-end 001 002
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import time
+import tracemalloc
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from aligner.align import align
+from aligner.data import Bead, Lang, Sentence
+from aligner.embed import Embedder, load_embedder
+from aligner.evaluate import evaluate
+from aligner.export import read_ladder
+
+DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval" / "bible-scaling"
+DOCUMENTS = ["001", "002", "003", "004", "005", "006"]
+
+
+class RandomEmbedder:
+    """Unit vectors seeded by each text's hash: free to compute, identical across runs."""
+
+    name = "random"
+    dimension = 512
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            seed = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+            vectors[row] = np.random.default_rng(seed).standard_normal(self.dimension)
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def sentences(document: str, lang: Lang) -> list[Sentence]:
+    lines = (DATA / lang / document).read_text(encoding="utf-8").splitlines()
+    return [Sentence(line, lang) for line in lines]
+
+
+def measure(document: str, embedder: Embedder) -> tuple[list[Bead], float, float]:
+    """Beads, seconds and peak traced memory (MiB) of one alignment."""
+    src, tgt = sentences(document, "en"), sentences(document, "zh")
+    tracemalloc.start()
+    started = time.perf_counter()
+    beads = align(src, tgt, embedder)
+    seconds = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return beads, seconds, peak / 2**20
+
+
+def series(documents: list[str], embedder: Embedder, label: str) -> None:
+    align(sentences("001", "en")[:50], sentences("001", "zh")[:50], embedder)  # compile numba
+    print(f"\n{label}")
+    print(f"{'doc':>4} {'en':>6} {'zh':>6} {'seconds':>8} {'s ratio':>8} {'peak MiB':>9} "
+          f"{'mem ratio':>9} {'per-sentence ratio':>18} {'strict F1':>9}")
+    first: tuple[int, float, float] | None = None
+    for document in documents:
+        beads, seconds, peak = measure(document, embedder)
+        size = len(sentences(document, "en")) + len(sentences(document, "zh"))
+        first = first or (size, seconds, peak)
+        gold = read_ladder(DATA / "gold" / f"{document}.align")
+        f1 = evaluate([gold], [beads])["f1_strict"]
+        print(f"{document:>4} {len(sentences(document, 'en')):>6} {len(sentences(document, 'zh')):>6} "
+              f"{seconds:>8.1f} {seconds / first[1]:>8.2f} {peak:>9.0f} {peak / first[2]:>9.2f} "
+              f"{size / first[0]:>18.2f} {f1:>9.3f}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dp-only", nargs="*", default=DOCUMENTS, metavar="DOC")
+    parser.add_argument("--end-to-end", nargs="*", default=[], metavar="DOC")
+    parser.add_argument("--model", default=None, help="sentence-transformers model (default USE)")
+    args = parser.parse_args()
+    if args.dp_only:
+        series(args.dp_only, RandomEmbedder(), "DP alone (random embeddings; F1 meaningless)")
+    if args.end_to_end:
+        series(args.end_to_end, load_embedder(args.model), "End to end (real embedder)")
+
+
+if __name__ == "__main__":
+    main()
