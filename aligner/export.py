@@ -60,6 +60,8 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _TRADITIONAL_CODES = ("zh-tw", "zh-hk", "zh-mo", "zh-hant")
 _INLINE_CODES = {"bpt", "ept", "ph", "it", "ut"}
 _PARQUET_BATCH = 8192
+# Bare TSV: no quoting at all, so `cut`, `awk` and pandas read it alike.
+_TSV: dict[str, Any] = {"delimiter": "\t", "quoting": csv.QUOTE_NONE, "quotechar": None}
 
 
 @dataclass(frozen=True)
@@ -155,13 +157,17 @@ def iter_units(alignments: Iterable[Alignment], options: ExportOptions) -> Itera
                 continue
             unit = _unit_of(alignment, bead)
             if options.dedupe:
-                key = hashlib.blake2b(
-                    f"{unit.src_text}\0{unit.tgt_text}".encode(), digest_size=16
-                ).digest()
+                key = _pair_key(unit)
                 if key in seen:
                     continue
                 seen.add(key)
             yield unit
+
+
+def _pair_key(unit: Unit) -> bytes:
+    """The same pair in either direction, ignoring spacing and characters no format keeps."""
+    texts = (" ".join(_XML_ILLEGAL.sub("", unit.text_in(lang)).split()) for lang in ("zh", "en"))
+    return hashlib.blake2b("\0".join(texts).encode(), digest_size=16).digest()
 
 
 def _unit_of(alignment: Alignment, bead: Bead) -> Unit:
@@ -336,7 +342,7 @@ def _write_table(
     first, documents = _peek(alignments)
     langs = _column_langs(first)
     if fmt == "tsv":
-        writer = csv.writer(text, delimiter="\t", quoting=csv.QUOTE_NONE, lineterminator="\n")
+        writer = csv.writer(text, lineterminator="\n", **_TSV)
         clean = _one_line
     else:
         writer = csv.writer(text, lineterminator="\r\n")
@@ -564,7 +570,7 @@ def _read_csv(path: Path) -> Iterator[Unit]:
 
 def _read_tsv(path: Path) -> Iterator[Unit]:
     with path.open(encoding="utf-8-sig", newline="") as stream:
-        yield from _table_units(csv.reader(stream, delimiter="\t", quoting=csv.QUOTE_NONE), path)
+        yield from _table_units(csv.reader(stream, **_TSV), path)
 
 
 def _table_units(rows: Iterator[list[str]], path: Path) -> Iterator[Unit]:
@@ -656,6 +662,16 @@ class _DocumentBuilder:
         self.texts: dict[Lang, dict[int, str]] = {"zh": {}, "en": {}}
         self.beads: list[Bead] = []
 
+    def fits(self, unit: Unit) -> bool:
+        """False when the unit's ids already hold other text: a same-named other document."""
+        for lang in ("zh", "en"):
+            known = self.texts[lang]
+            ids, text = unit.ids_in(lang), unit.text_in(lang)
+            expected = [text] + [""] * (len(ids) - 1)
+            if any(known.get(i, want) != want for i, want in zip(ids, expected)):
+                return False
+        return True
+
     def add(self, unit: Unit) -> None:
         src = self._place(unit, self.src_lang)
         tgt = self._place(unit, self.tgt_lang)
@@ -700,13 +716,16 @@ def _script_of(texts: Iterable[str]) -> Script:
 
 
 def _assemble(units: Iterable[Unit]) -> list[Alignment]:
-    builders: dict[str, _DocumentBuilder] = {}
+    """Documents in order of first appearance; merged files may repeat a name."""
+    builders: list[_DocumentBuilder] = []
+    current: dict[str, _DocumentBuilder] = {}
     for unit in units:
-        builder = builders.get(unit.document)
-        if builder is None:
-            builder = builders[unit.document] = _DocumentBuilder(unit)
+        builder = current.get(unit.document)
+        if builder is None or not builder.fits(unit):
+            builder = current[unit.document] = _DocumentBuilder(unit)
+            builders.append(builder)
         builder.add(unit)
-    return [builder.build() for builder in builders.values()]
+    return [builder.build() for builder in builders]
 
 
 def convert(source: str, out: str, fmt: str | None, options: ExportOptions) -> int:
