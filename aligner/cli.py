@@ -213,6 +213,35 @@ def evaluate_command(
     run_reporting_errors(lambda: Console().print(metrics_table(evaluate_files(gold, test))))
 
 
+@app.command("glossary")
+def glossary_command(
+    source: Annotated[str, typer.Argument(help="Aligned pairs: tmx, csv, tsv or jsonl.")],
+    output: Annotated[
+        str, typer.Option("-o", "--output", help="Glossary: .csv, .tsv, .tbx or .txt (OmegaT).")
+    ],
+    output_format: Annotated[
+        str | None, typer.Option("--format", "-f", help="csv, tsv, tbx or omegat.")
+    ] = None,
+    top: Annotated[int | None, typer.Option(help="Keep only the N best pairs.")] = None,
+    min_freq: Annotated[
+        int, typer.Option("--min-freq", help="Fewest aligned beads a pair must share.")
+    ] = 2,
+    model: Annotated[
+        str | None, typer.Option(help="Embedding model that checks the pairs (default: USE).")
+    ] = None,
+    embed: Annotated[bool, typer.Option(help="Check pairs by embedding similarity.")] = True,
+) -> None:
+    """Extract bilingual term pairs from aligned text into a glossary."""
+    from aligner.embed import load_embedder
+    from aligner.glossary import glossary_file
+
+    def run() -> int:
+        embedder = load_embedder(model) if embed else None
+        return glossary_file(source, output, embedder, top, min_freq, output_format)
+
+    stderr.print(f"wrote {run_reporting_errors(run)} term pairs to {output}")
+
+
 def parse_lang(value: str | None) -> Lang | None:
     if value is None:
         return None

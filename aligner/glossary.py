@@ -33,6 +33,7 @@ from scipy import sparse
 
 from aligner.data import AlignerError, Alignment, Sentence, join_sentences
 from aligner.embed import Embedder
+from aligner.export import read_alignments
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -460,8 +461,12 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _table(terms: Sequence[TermPair], delimiter: str) -> bytes:
-    """memoQ-style table: a header row naming each column, UTF-8, one entry per row."""
+def _table(terms: Sequence[TermPair], delimiter: str, encoding: str) -> bytes:
+    """memoQ-style table: a header row naming each column, one entry per row.
+
+    memoQ maps columns to term base fields by their header names, so the languages are
+    named by their ISO codes (`zh`, `en`) like the aligned-pair tables of `export`.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
     writer.writerow(GLOSSARY_COLUMNS)
@@ -476,7 +481,7 @@ def _table(terms: Sequence[TermPair], delimiter: str) -> bytes:
                 _one_line(term.example_en),
             )
         )
-    return buffer.getvalue().encode("utf-8")
+    return buffer.getvalue().encode(encoding)
 
 
 def _omegat(terms: Sequence[TermPair]) -> bytes:
@@ -527,8 +532,9 @@ def _tbx(terms: Sequence[TermPair]) -> bytes:
 
 
 _WRITERS: dict[str, Callable[[Sequence[TermPair]], bytes]] = {
-    "csv": lambda terms: _table(terms, ","),
-    "tsv": lambda terms: _table(terms, "\t"),
+    # A BOM, as in export's CSV, lets spreadsheet programs show Chinese; memoQ accepts it.
+    "csv": lambda terms: _table(terms, ",", "utf-8-sig"),
+    "tsv": lambda terms: _table(terms, "\t", "utf-8"),
     "omegat": _omegat,
     "txt": _omegat,
     "tbx": _tbx,
@@ -561,3 +567,18 @@ def _atomic_write(path: Path, data: bytes) -> None:
 def write_glossary(terms: Sequence[TermPair], out: str, fmt: str | None = None) -> None:
     """Write the glossary as CSV, TSV, TBX-Basic or an OmegaT tab-separated file."""
     _atomic_write(Path(out), _WRITERS[glossary_format(out, fmt)](terms))
+
+
+def glossary_file(
+    source: str,
+    out: str,
+    embedder: Embedder | None,
+    top: int | None = None,
+    min_frequency: int = 2,
+    fmt: str | None = None,
+) -> int:
+    """Read aligned pairs (tmx, csv, tsv, jsonl) and write their glossary; returns its size."""
+    fmt = glossary_format(out, fmt)
+    terms = extract_glossary(read_alignments(source), embedder, top, min_frequency)
+    write_glossary(terms, out, fmt)
+    return len(terms)
