@@ -131,11 +131,12 @@ def split_monolingual(text: str, lang: Lang) -> list[Paragraph]:
 def dominant_language(text: str) -> Lang | None:
     """The language a file is written in, or None when it has neither Han nor Latin letters.
 
-    A Han character carries about as much as a short English word, so Chinese wins
-    unless Latin letters outnumber Han characters more than twice over.
+    Translations run to about three Latin letters per Han character, so Chinese wins
+    unless Latin letters outnumber Han characters more than three to one (a Chinese
+    file full of English names stays Chinese).
     """
     han = len(HAN.findall(text))
     latin = len(LATIN_LETTER.findall(text))
     if not han and not latin:
         return None
-    return "zh" if han * 2 >= latin else "en"
+    return "zh" if han * 3 >= latin else "en"

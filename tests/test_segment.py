@@ -1,0 +1,246 @@
+"""Sentence segmentation rules for both languages, presegmented input and word tokens."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from aligner.clean import clean, read_text
+from aligner.data import Paragraph, Sentence
+from aligner.segment import SegmentOptions, presegmented, segment, words
+from aligner.split import split_languages
+
+SEEDS = Path(__file__).parents[1] / "seeds"
+
+
+def sentences(text: str, lang: str = "en", **options: bool) -> list[str]:
+    paragraph = Paragraph(lang=lang, text=text, index=0)  # type: ignore[arg-type]
+    return [sentence.text for sentence in segment([paragraph], SegmentOptions(**options))]
+
+
+# ---------------------------------------------------------------- Chinese
+
+
+def test_chinese_ends_and_closing_quotes() -> None:
+    assert sentences("他說:“堅持原創。”然後走了！？真的嗎?是的……好吧", "zh") == [
+        "他說:“堅持原創。”",
+        "然後走了！？",
+        "真的嗎?",
+        "是的……",
+        "好吧",
+    ]
+
+
+def test_chinese_closing_brackets_stay_with_their_sentence() -> None:
+    assert sentences("見《原文。》下一句。（注釋！）最後", "zh") == [
+        "見《原文。》",
+        "下一句。",
+        "（注釋！）",
+        "最後",
+    ]
+
+
+def test_chinese_line_break_is_a_boundary_and_dots_are_not() -> None:
+    assert sentences("截至2021年底,累計11,494件\n增長3.5倍。ISO 9001.認證", "zh") == [
+        "截至2021年底,累計11,494件",
+        "增長3.5倍。",
+        "ISO 9001.認證",
+    ]
+
+
+def test_chinese_semicolon_is_optional() -> None:
+    text = "2016年通過認證；2019年再通過。"
+    assert sentences(text, "zh") == [text]
+    assert sentences(text, "zh", split_on_semicolon=True) == ["2016年通過認證；", "2019年再通過。"]
+
+
+def test_converter_question_mark_breaks() -> None:
+    assert sentences("其中的“原創”應該怎樣理解呢?商湯以原創為使命。", "zh") == [
+        "其中的“原創”應該怎樣理解呢?",
+        "商湯以原創為使命。",
+    ]
+
+
+def test_interview_seed_chinese_sentences() -> None:
+    text = clean(read_text(SEEDS / "001_80f9d8cd20d446c8.txt")).text
+    zh = [s.text for s in segment([p for p in split_languages(text) if p.lang == "zh"])]
+    assert "過去4年,商湯累計研發投入超80億人民幣。" in zh
+    assert "訪談摘錄" in zh
+    assert all(
+        s.endswith(("。", "?", "?!", "》", "期刊", "訪談摘錄", "君", ")", "生活")) for s in zh
+    )
+
+
+# ---------------------------------------------------------------- English
+
+
+@pytest.mark.parametrize(
+    "one_sentence",
+    [
+        "Dr. Wang and Mr. Li met Mrs. Xu, Ms. Lee and Prof. Tang at St. Paul's.",
+        "The U.S. Army and the U.K. Navy met No. 5 of SenseTime Co. vs. Baidu.",
+        "Some cars, e.g. Honda, i.e. the best, came.",
+        "J. K. Rowling wrote it in 3.5 years and sold 11,494 copies.",
+        "Apples, oranges, etc. are fruit.",
+        "He said “Stop. Go now. Really?” and left.",
+        "“Why?” she asked.",
+    ],
+)
+def test_english_non_boundaries(one_sentence: str) -> None:
+    assert sentences(one_sentence) == [one_sentence]
+
+
+def test_english_boundaries() -> None:
+    text = (
+        "What is the main reason? It is talent! SenseTime Co., Ltd. Established in 2014, "
+        "it grew, etc. Today it is large. He said, “We innovate.” Then he left. "
+        "It leads the world.The B1 round was led by CDH."
+    )
+    assert sentences(text) == [
+        "What is the main reason?",
+        "It is talent!",
+        "SenseTime Co., Ltd.",
+        "Established in 2014, it grew, etc.",
+        "Today it is large.",
+        "He said, “We innovate.”",
+        "Then he left.",
+        "It leads the world.",
+        "The B1 round was led by CDH.",
+    ]
+
+
+def test_english_before_an_opening_quote() -> None:
+    assert sentences('It ends here. "Record those who made it" ended.') == [
+        "It ends here.",
+        '"Record those who made it" ended.',
+    ]
+
+
+def test_hard_wrapped_english_lines_are_joined() -> None:
+    assert sentences("The advent of AI\nstarts a new\nchapter. Gradually AI\ngrew.") == [
+        "The advent of AI starts a new chapter.",
+        "Gradually AI grew.",
+    ]
+
+
+def test_tab_separates_title_and_body() -> None:
+    assert sentences("SenseTime raises $410 million\tBeijing – SenseTime said so.") == [
+        "SenseTime raises $410 million",
+        "Beijing – SenseTime said so.",
+    ]
+
+
+def test_english_semicolon_is_optional() -> None:
+    text = "We grew fast; we hired more."
+    assert sentences(text) == [text]
+    assert sentences(text, split_on_semicolon=True) == ["We grew fast;", "we hired more."]
+
+
+def test_sentences_never_cross_paragraphs_and_keep_indices() -> None:
+    paragraphs = [
+        Paragraph("zh", "第一段沒有句號", 0),
+        Paragraph("en", "no full stop here", 1),
+        Paragraph("en", "  \n ", 2),
+        Paragraph("zh", "第二段。結束", 3),
+    ]
+    assert segment(paragraphs) == [
+        Sentence("第一段沒有句號", "zh", 0),
+        Sentence("no full stop here", "en", 1),
+        Sentence("第二段。", "zh", 3),
+        Sentence("結束", "zh", 3),
+    ]
+
+
+# ---------------------------------------------------------------- whole pipeline property
+
+mixed_text = st.lists(
+    st.sampled_from(
+        [
+            "訪談摘錄",
+            "商湯",
+            "每",
+            "。",
+            "！",
+            "？",
+            "……",
+            "；",
+            "”",
+            "“",
+            "《",
+            "》",
+            "（",
+            "）",
+            "Interview",
+            "excerpts",
+            "Dr.",
+            "U.S.",
+            "e.g.",
+            "J.",
+            "3.5",
+            "?",
+            "!",
+            ".",
+            ";",
+            '"',
+            "world.The",
+            "國內(nèi)",
+            "Co[1]founder",
+            "&nbsp;",
+            "\u200b",
+            "----",
+            "12",
+            " ",
+            "\n",
+            "\n\n",
+            "\t",
+        ]
+    ),
+    max_size=60,
+).map("".join)
+
+
+@given(mixed_text, st.booleans())
+def test_every_cleaned_character_lands_in_one_sentence_in_order(
+    text: str, semicolons: bool
+) -> None:
+    cleaned = clean(text).text
+    assume(re.search(r"[A-Za-z\u4e00-\u9fff]", cleaned))
+    found = segment(split_languages(cleaned), SegmentOptions(split_on_semicolon=semicolons))
+    assert re.sub(r"\s", "", "".join(s.text for s in found)) == re.sub(r"\s", "", cleaned)
+    assert all(s.text and s.text == s.text.strip() for s in found)
+
+
+# ---------------------------------------------------------------- presegmented and words
+
+
+def test_presegmented_keeps_every_line_as_a_sentence() -> None:
+    found = presegmented("第一句\n\n  third  \n", "zh")
+    assert found == [Sentence("第一句", "zh"), Sentence("", "zh"), Sentence("third", "zh")]
+    assert len(presegmented("a\nb", "en")) == 2
+    assert len(presegmented("a\nb\n\n", "en")) == 3
+
+
+def test_words() -> None:
+    assert words("SenseTime’s 4-1 win, in 2016!", "en") == [
+        "SenseTime’s",
+        "4-1",
+        "win",
+        "in",
+        "2016",
+    ]
+    chinese = words("商湯科技 成立於香港。", "zh")
+    assert "".join(chinese) == "商湯科技成立於香港"
+    assert 2 <= len(chinese) <= 6
+
+
+def test_jieba_starts_quietly() -> None:
+    script = "from aligner.segment import words; print(words('人工智能產業', 'zh'))"
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert run.stderr == ""
+    assert run.stdout.strip()
