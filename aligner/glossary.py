@@ -328,7 +328,9 @@ def _self_pairs(beads: list[_BeadText], min_frequency: int) -> list[TermPair]:
         if len(joint) < min_frequency:
             continue
         dice = 2 * len(joint) / (len(zh_rows) + len(en_rows))
-        score = float(_blend(np.array([dice]), np.array([len(joint)]), np.array([1.0]))[0])
+        score = round(
+            float(_blend(np.array([dice]), np.array([len(joint)]), np.array([1.0]))[0]), 4
+        )
         example = _example(beads, joint)
         pairs.append(TermPair(name, name, score, len(joint), example.zh, example.en))
     return pairs
