@@ -121,11 +121,6 @@ class Unit:
         """The bead type counted in a file's column order, e.g. `1-2`."""
         return f"{len(self.ids_in(first))}-{len(self.ids_in(second))}"
 
-    @property
-    def is_pair(self) -> bool:
-        """Both sides hold text: the only units a TMX or Moses corpus can use."""
-        return bool(self.src_text.strip()) and bool(self.tgt_text.strip())
-
 
 def format_for(path: str, explicit: str | None) -> str:
     """The output format: `--format` if given, else the extension; stdout defaults to TSV."""
@@ -469,7 +464,10 @@ def read_alignments(path: str) -> list[Alignment]:
             f"{path}: {fmt} files hold no complete pairs to read back; "
             f"use one of {', '.join(READABLE_FORMATS)}"
         )
-    return _assemble(readers[fmt](Path(path)))
+    try:
+        return _assemble(readers[fmt](Path(path)))
+    except (etree.XMLSyntaxError, UnicodeDecodeError, csv.Error) as error:
+        raise AlignerError(f"{path}: not a readable {fmt} file: {error}") from None
 
 
 def _lang_of(code: str | None) -> Lang | None:

@@ -466,6 +466,10 @@ def test_reading_reports_where_a_file_is_wrong(tmp_path: Path) -> None:
     bad_json.write_text('{"translation": {"fr": "oui", "en": "yes"}}\n', encoding="utf-8")
     with pytest.raises(AlignerError, match=r"bad\.jsonl:1"):
         read_alignments(str(bad_json))
+    broken = tmp_path / "broken.tmx"
+    broken.write_text("<tmx><body><tu>", encoding="utf-8")
+    with pytest.raises(AlignerError, match=r"broken\.tmx: not a readable tmx file"):
+        read_alignments(str(broken))
     with pytest.raises(AlignerError, match="no complete pairs"):
         read_alignments(str(tmp_path / "gold.align"))
 
