@@ -11,6 +11,7 @@ taken, and the precision of aligned beads by confidence bucket, so users can cho
 from __future__ import annotations
 
 import argparse
+import itertools
 import tempfile
 import time
 from pathlib import Path
@@ -45,7 +46,7 @@ def precision_by_score(gold: list[list[Bead]], test: list[list[Bead]]) -> Table:
         for bead in test_beads
         if bead.is_aligned
     ]
-    for low, high in zip(BUCKETS, BUCKETS[1:]):
+    for low, high in itertools.pairwise(BUCKETS):
         hits = [correct for score, correct in scored if low <= score < high]
         kept = sum(score >= low for score, _ in scored) / len(scored)
         precision = f"{sum(hits) / len(hits):.3f}" if hits else "-"
