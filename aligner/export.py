@@ -658,6 +658,7 @@ class _DocumentBuilder:
         self.src_lang, self.tgt_lang = first.src_lang, first.tgt_lang
         self.zh_script = first.zh_script
         self.texts: dict[Lang, dict[int, str]] = {"zh": {}, "en": {}}
+        self.next_id: dict[Lang, int] = {"zh": 0, "en": 0}
         self.beads: list[Bead] = []
 
     def fits(self, unit: Unit) -> bool:
@@ -680,10 +681,11 @@ class _DocumentBuilder:
         ids, text = unit.ids_in(lang), unit.text_in(lang)
         known = self.texts[lang]
         if not ids and text:
-            ids = (max(known, default=-1) + 1,)
+            ids = (self.next_id[lang],)
         for position, sentence_id in enumerate(ids):
             if position == 0 or sentence_id not in known:
                 known[sentence_id] = text if position == 0 else ""
+        self.next_id[lang] = max([self.next_id[lang], *(i + 1 for i in ids)])
         return ids
 
     def build(self) -> Alignment:
@@ -700,7 +702,7 @@ class _DocumentBuilder:
 
     def _sentences(self, lang: Lang) -> list[Sentence]:
         known = self.texts[lang]
-        return [Sentence(known.get(i, ""), lang) for i in range(max(known, default=-1) + 1)]
+        return [Sentence(known.get(i, ""), lang) for i in range(self.next_id[lang])]
 
 
 def _script_of(texts: Iterable[str]) -> Script:
