@@ -127,10 +127,16 @@ class _Vocabulary:
         return self.surfaces[key].most_common(1)[0][0]
 
     def is_fragment(self, key: TermKey) -> bool:
-        """True when a repeated candidate only ever occurs inside one longer one (`Xiaogang`
-        inside `Wang Xiaogang`); a single occurrence proves nothing, so it is kept."""
+        """True for a repeated name that only ever occurs inside one longer candidate
+        (`Xiaosi` inside `Luo Xiaosi`): the embedding model cannot tell the two apart for
+        names. Common words stay (`friendship` inside `great friendship` is the better
+        partner of 友谊), and a single occurrence proves nothing."""
         total = self.occurrences[key]
-        return total > 1 and any(count >= total for count in self.inside[key].values())
+        return (
+            total > 1
+            and _is_name(self.surface(key))
+            and any(count >= total for count in self.inside[key].values())
+        )
 
     def incidence(self, min_frequency: int) -> tuple[list[TermKey], sparse.csc_matrix]:
         """Beads x candidates 0/1 matrix of the candidates frequent enough to pair."""
@@ -295,19 +301,25 @@ def _bead_texts(alignments: Sequence[Alignment]) -> list[_BeadText]:
     return texts
 
 
-def _blend(dice: np.ndarray, joint: np.ndarray, similarity: np.ndarray | None) -> np.ndarray:
-    """Dice discounted for pairs seen few times, raised by the strings' similarity.
+def _blend(
+    dice: np.ndarray, joint: np.ndarray, similarity: np.ndarray | None, is_name: np.ndarray
+) -> np.ndarray:
+    """Dice discounted for pairs seen few times, averaged with the strings' similarity.
 
     Two words that meet in the only bead where either occurs have Dice 1.0 by chance as
     often as by translation, so `joint / (joint + 2)` ranks pairs with more evidence first.
-    Similarity can confirm a pair but its absence refutes nothing: the model knows little
-    of names (商湯 and SenseTime score 0.2), so it only ever raises the score.
+    The embedding model knows common words well but names badly (商湯 and SenseTime score
+    0.2), so for a capitalised English name similarity may only raise the score.
     """
     association = dice * joint / (joint + 2)
     if similarity is None:
         return association
-    confirmed = (association + np.clip(similarity, 0, 1)) / 2
-    return np.maximum(association, confirmed)
+    averaged = (association + np.clip(similarity, 0, 1)) / 2
+    return np.where(is_name, np.maximum(association, averaged), averaged)
+
+
+def _is_name(text: str) -> bool:
+    return all(word[0].isupper() for word in text.split() if word.lower() not in ENGLISH_STOPWORDS)
 
 
 def _example(beads: list[_BeadText], rows: Iterable[int]) -> _BeadText:
@@ -329,7 +341,12 @@ def _self_pairs(beads: list[_BeadText], min_frequency: int) -> list[TermPair]:
             continue
         dice = 2 * len(joint) / (len(zh_rows) + len(en_rows))
         score = round(
-            float(_blend(np.array([dice]), np.array([len(joint)]), np.array([1.0]))[0]), 4
+            float(
+                _blend(np.array([dice]), np.array([len(joint)]), np.array([1.0]), np.array([True]))[
+                    0
+                ]
+            ),
+            4,
         )
         example = _example(beads, joint)
         pairs.append(TermPair(name, name, score, len(joint), example.zh, example.en))
@@ -429,7 +446,7 @@ def extract_glossary(
         zh_vectors = embedder.encode([zh_text[i] for i in zh_used])
         en_vectors = embedder.encode([en_text[i] for i in en_used])
         similarity = np.einsum("ij,ij->i", zh_vectors[zh_rows], en_vectors[en_rows])
-    scores = _blend(dice, joint, similarity)
+    scores = _blend(dice, joint, similarity, np.array([_is_name(en_text[en]) for en in en_ids]))
 
     pairs = _self_pairs(beads, min_frequency)
     for index in _competitive_links(
