@@ -11,7 +11,8 @@ Choices a reader of the files needs to know:
 - Tabular columns are named by language (`zh,en,...` or `en,zh,...`, source first);
   documents of the other direction are written into the same columns by language.
 - TSV and Moses are read by line-oriented tools, so tabs and line breaks inside a
-  text become spaces there; CSV and JSONL keep the text exactly.
+  text become spaces there, and TSV has no quoting (pandas: `quoting=csv.QUOTE_NONE`);
+  CSV and JSONL keep the text exactly.
 - CSV files start with a UTF-8 BOM so spreadsheet programs show Chinese correctly.
 """
 
