@@ -79,6 +79,13 @@ SEED_PAIRS = [
         ),
     ),
     (
+        "在智能汽車領域,健全的質量體系意味著行車安全、交互流暢。",
+        (
+            "In the smart auto industry, a robust quality system can ensure safe driving and "
+            "enable seamless interactions."
+        ),
+    ),
+    (
         "2019、2020年先後通過ASPICE CL1和CL2等級認證,是亞洲最早拿到ASPICE認證的AI平臺公司。",
         (
             "It was certified with ASPICE CL1 and CL2 in 2019 and 2020 respectively, making it the "
