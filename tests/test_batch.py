@@ -1,0 +1,268 @@
+"""Batch runs: pairing by name, outputs and report, resume, bad documents, cache, workers.
+
+A fake embedder keeps these fast: it embeds the numbers a sentence mentions, so
+"第3句。" and "Sentence 3." get the same vector and the right alignment is known.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from aligner import batch
+from aligner.batch import BatchSettings, DocumentRecord, find_documents, run_batch
+from aligner.cli import app
+from aligner.data import AlignerError
+from aligner.export import ExportOptions
+from aligner.pipeline import PipelineOptions
+
+embedded_texts: list[str] = []
+
+
+class NumberEmbedder:
+    """One dimension per number mentioned, plus a constant so no vector is zero."""
+
+    name = "numbers"
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        embedded_texts.extend(texts)
+        vectors = np.full((len(texts), 64), 0.05, dtype=np.float32)
+        for row, text in enumerate(texts):
+            for number in re.findall(r"\d+", text):
+                vectors[row, int(number) % 63 + 1] += 1.0
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def load_numbers(model: str | None, device: str, threads: int) -> NumberEmbedder:
+    return NumberEmbedder()
+
+
+@pytest.fixture(autouse=True)
+def fresh_record() -> None:
+    embedded_texts.clear()
+
+
+def write_pair(folder: Path, stem: str, numbers: range) -> None:
+    (folder / f"{stem}.zh.txt").write_text("".join(f"第{n}句。\n" for n in numbers), "utf-8")
+    (folder / f"{stem}.en.txt").write_text("".join(f"Sentence {n}.\n" for n in numbers), "utf-8")
+
+
+def settings(**changes: object) -> BatchSettings:
+    chosen: dict[str, object] = {
+        "pipeline": PipelineOptions(presegmented=True),
+        "fmt": "csv",
+        "cache": False,
+        "quiet": True,
+    }
+    chosen.update(changes)
+    return BatchSettings(**chosen)  # type: ignore[arg-type]
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def test_files_pair_by_name_and_folder(tmp_path: Path) -> None:
+    for name in ["a.zh.txt", "a.en.txt", "b_ZH.txt", "b_en.txt", "c-zh-TW.txt", "c-en.txt",
+                 "mixed.txt", "lonely.en.txt", "gold.align", ".hidden.txt"]:
+        (tmp_path / name).write_text("x", "utf-8")
+    for folder in ["zh", "en", "sub/zh", "sub/en"]:
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "001").write_text("x", "utf-8")
+    documents, problems = find_documents(tmp_path)
+    pairs = {doc.name: [p.relative_to(tmp_path).as_posix() for p in doc.inputs] for doc in documents}
+    assert pairs == {
+        "001": ["zh/001", "en/001"],
+        "a": ["a.zh.txt", "a.en.txt"],
+        "b": ["b_ZH.txt", "b_en.txt"],
+        "c": ["c-zh-TW.txt", "c-en.txt"],
+        "mixed": ["mixed.txt"],
+        "sub/001": ["sub/zh/001", "sub/en/001"],
+    }
+    assert [(p.name, p.reason) for p in problems] == [("lonely", "no Chinese file to pair it with")]
+
+
+def test_source_language_decides_the_pair_order(tmp_path: Path) -> None:
+    write_pair(tmp_path, "doc", range(2))
+    (document,), _ = find_documents(tmp_path, src_lang="en")
+    assert [path.name for path in document.inputs] == ["doc.en.txt", "doc.zh.txt"]
+    assert document.langs == ("en", "zh")
+
+
+def test_output_name_clashes_are_reported(tmp_path: Path) -> None:
+    write_pair(tmp_path, "doc", range(2))
+    (tmp_path / "doc.txt").write_text("x", "utf-8")
+    (tmp_path / "corpus.txt").write_text("x", "utf-8")
+    documents, problems = find_documents(tmp_path)
+    assert [doc.name for doc in documents] == ["doc"]
+    reasons = {problem.name: problem.reason for problem in problems}
+    assert "another document" in reasons["doc"] and "kept for the combined corpus" in reasons["corpus"]
+
+
+def test_folder_without_documents_is_one_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "notes.align").write_text("[0]:[0]", "utf-8")
+    with pytest.raises(AlignerError, match="no documents found"):
+        run_batch(tmp_path, tmp_path / "out", settings(), load=load_numbers)
+
+
+def test_outputs_corpus_and_report(tmp_path: Path) -> None:
+    source, out = tmp_path / "in", tmp_path / "out"
+    source.mkdir()
+    write_pair(source, "one", range(1, 6))
+    write_pair(source, "two", range(10, 13))
+    (source / "bad.zh.txt").write_text("", "utf-8")
+    (source / "bad.en.txt").write_text("Sentence 1.\n", "utf-8")
+    report = run_batch(source, out, settings(), load=load_numbers)
+
+    one = read_rows(out / "one.csv")
+    assert [(row["zh"], row["en"]) for row in one] == [(f"第{n}句。", f"Sentence {n}.") for n in range(1, 6)]
+    assert not (out / "bad.csv").exists()
+    corpus = read_rows(out / "corpus.csv")
+    assert len(corpus) == 8 and {row["document"] for row in corpus} == {"one", "two"}
+
+    saved = json.loads((out / "report.json").read_text("utf-8"))
+    assert saved["summary"] == report.summary()
+    assert saved["summary"]["aligned"] == 2 and saved["summary"]["failed"] == 1
+    assert saved["summary"]["beads"] == {"1-1": 8}
+    assert saved["summary"]["sentences"] == 16
+    assert saved["failures"][0]["name"] == "bad" and "empty" in saved["failures"][0]["reason"]
+    assert not (out / batch.JOURNAL_NAME).exists()
+    assert not list(out.glob(".*.part"))
+
+
+def test_binary_file_is_skipped_with_its_reason(tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    write_pair(source, "good", range(3))
+    (source / "blob.txt").write_bytes(bytes(range(256)) * 64)
+    report = run_batch(source, tmp_path / "out", settings(), load=load_numbers)
+    statuses = {record.name: record.status for record in report.records}
+    assert statuses == {"blob": "failed", "good": "aligned"}
+    assert report.failures[0].reason
+
+
+class Crash(Exception):
+    pass
+
+
+def crash_after_first(record: DocumentRecord) -> None:
+    raise Crash(record.name)
+
+
+def test_killed_run_resumes_where_it_stopped(tmp_path: Path) -> None:
+    source, out = tmp_path / "in", tmp_path / "out"
+    source.mkdir()
+    write_pair(source, "first", range(1, 4))
+    write_pair(source, "second", range(20, 23))
+    with pytest.raises(Crash, match="first"):
+        run_batch(source, out, settings(), load=load_numbers, on_record=crash_after_first)
+    assert (out / "first.csv").exists() and not (out / "second.csv").exists()
+    assert not (out / "report.json").exists()
+
+    embedded_texts.clear()
+    report = run_batch(source, out, settings(), load=load_numbers)
+    assert {record.name: record.status for record in report.records} == {
+        "first": "reused",
+        "second": "aligned",
+    }
+    assert not any("第1句" in text for text in embedded_texts)
+    assert any("第20句" in text for text in embedded_texts)
+    assert report.summary()["sentences"] == 12
+    assert len(read_rows(out / "corpus.csv")) == 6
+
+
+def test_changed_input_options_or_missing_output_are_redone(tmp_path: Path) -> None:
+    source, out = tmp_path / "in", tmp_path / "out"
+    source.mkdir()
+    write_pair(source, "first", range(1, 4))
+    write_pair(source, "second", range(20, 23))
+    run_batch(source, out, settings(), load=load_numbers)
+
+    (source / "first.en.txt").write_text("Sentence 1.\nSentence 2.\nSentence 3!\n", "utf-8")
+    (out / "second.csv").unlink()
+    statuses = {r.name: r.status for r in run_batch(source, out, settings(), load=load_numbers).records}
+    assert statuses == {"first": "aligned", "second": "aligned"}
+
+    again = run_batch(source, out, settings(), load=load_numbers).records
+    assert {record.status for record in again} == {"reused"}
+    stricter = settings(export=ExportOptions(min_score=0.5))
+    assert {r.status for r in run_batch(source, out, stricter, load=load_numbers).records} == {"aligned"}
+
+
+def test_torn_journal_line_is_ignored(tmp_path: Path) -> None:
+    source, out = tmp_path / "in", tmp_path / "out"
+    source.mkdir()
+    write_pair(source, "doc", range(3))
+    out.mkdir()
+    (out / batch.JOURNAL_NAME).write_text('{"name": "doc", "inputs": [', "utf-8")
+    report = run_batch(source, out, settings(), load=load_numbers)
+    assert [record.status for record in report.records] == ["aligned"]
+
+
+def test_cache_spares_the_model_on_a_second_run(tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    write_pair(source, "doc", range(1, 6))
+    cached = settings(cache=True, cache_dir=tmp_path / "cache")
+    first = run_batch(source, tmp_path / "out1", cached, load=load_numbers)
+    assert first.summary()["embedded"] > 0 and embedded_texts
+    embedded_texts.clear()
+    second = run_batch(source, tmp_path / "out2", cached, load=load_numbers)
+    assert embedded_texts == []
+    assert second.summary()["embedded"] == 0
+    assert second.summary()["cache_hits"] == first.summary()["embedded"]
+    assert (tmp_path / "out1" / "doc.csv").read_bytes() == (tmp_path / "out2" / "doc.csv").read_bytes()
+
+
+def test_two_workers_write_what_one_writes(tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    for index in range(4):
+        write_pair(source, f"doc{index}", range(index * 5, index * 5 + 4))
+    one = run_batch(source, tmp_path / "one", settings(jobs=1), load=load_numbers)
+    two = run_batch(source, tmp_path / "two", settings(jobs=2, cache=True), load=load_numbers)
+    assert [r.status for r in two.records] == ["aligned"] * 4
+    names = sorted(path.name for path in (tmp_path / "one").glob("*.csv"))
+    assert names == ["corpus.csv", "doc0.csv", "doc1.csv", "doc2.csv", "doc3.csv"]
+    for name in names:
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+    assert one.summary()["beads"] == two.summary()["beads"]
+
+
+def test_moses_corpus_concatenates_documents(tmp_path: Path) -> None:
+    source, out = tmp_path / "in", tmp_path / "out"
+    source.mkdir()
+    write_pair(source, "a", range(1, 3))
+    write_pair(source, "b", range(5, 6))
+    report = run_batch(source, out, settings(fmt="moses"), load=load_numbers)
+    assert (out / "corpus.en-zh.en").read_text("utf-8") == "Sentence 1.\nSentence 2.\nSentence 5.\n"
+    assert report.corpus_units == 3
+
+
+def test_cli_exit_code_and_stderr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batch, "load_embedder", lambda model=None, device="cpu": NumberEmbedder())
+    source, out = tmp_path / "in", tmp_path / "out"
+    source.mkdir()
+    write_pair(source, "good", range(3))
+    runner = CliRunner()
+    args = ["batch", str(source), "-o", str(out), "--presegmented", "--format", "csv", "--no-cache"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    assert "1 aligned" in result.stderr
+    (source / "bad.txt").write_text("", "utf-8")
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert "bad" in result.stderr and "1 of 2 documents failed" in result.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = runner.invoke(app, ["batch", str(empty), "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr.strip().count("\n") == 0 and "no documents found" in result.stderr
