@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -18,6 +18,9 @@ from rich.console import Console
 from aligner import __version__
 from aligner.data import AlignerError, Bead, Lang
 from aligner.export import ExportOptions, format_for, write_alignments
+
+if TYPE_CHECKING:
+    from aligner.batch import BatchReport
 
 app = typer.Typer(
     help="Align Chinese and English text: clean, split, segment, embed, align, export.",
@@ -240,6 +243,74 @@ def glossary_command(
         return glossary_file(source, output, embedder, top, min_freq, output_format)
 
     stderr.print(f"wrote {run_reporting_errors(run)} term pairs to {output}")
+
+
+@app.command("batch")
+def batch_command(
+    input_dir: Annotated[Path, typer.Argument(help="Folder of documents, searched recursively.")],
+    output_dir: Annotated[
+        Path, typer.Option("-o", "--output", help="Folder for outputs, corpus and report.json.")
+    ],
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="tmx, csv, tsv, jsonl, align, moses, parquet.")
+    ] = "tmx",
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, help="Worker processes, one model each.")
+    ] = 1,
+    presegmented: Annotated[
+        bool, typer.Option(help="Paired files hold one sentence per line.")
+    ] = False,
+    src_lang: Annotated[str | None, typer.Option(help="Source language: zh or en.")] = None,
+    tgt_lang: Annotated[str | None, typer.Option(help="Target language: zh or en.")] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(help="sentence-transformers model name or path (default: offline USE)."),
+    ] = None,
+    device: Annotated[str, typer.Option(help="cpu, cuda, cuda:1, mps.")] = "cpu",
+    cache: Annotated[bool, typer.Option(help="Keep embeddings on disk for re-runs.")] = True,
+    cache_dir: Annotated[
+        Path | None, typer.Option(help="Embedding cache folder (default OUTPUT/.cache).")
+    ] = None,
+    max_align: Annotated[int, typer.Option(help="Most sentences on one side of a bead.")] = 5,
+    min_score: Annotated[float, typer.Option(help="Drop beads scoring below this.")] = 0.0,
+    types: Annotated[
+        str | None, typer.Option(help="Keep only these bead types, e.g. 1-1,1-2.")
+    ] = None,
+    drop_unaligned: Annotated[bool, typer.Option(help="Leave out unaligned sentences.")] = False,
+    dedupe: Annotated[bool, typer.Option(help="Write each distinct pair once.")] = False,
+    zh_code: Annotated[
+        str | None, typer.Option(help="Chinese language code in TMX (default zh-CN/zh-TW).")
+    ] = None,
+    en_code: Annotated[str, typer.Option(help="English language code in TMX.")] = "en-US",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+) -> None:
+    """Align every document in a folder; a re-run skips the finished ones."""
+    from aligner.align import AlignConfig
+    from aligner.batch import BatchSettings, print_report, run_batch
+    from aligner.pipeline import PipelineOptions
+
+    def run() -> BatchReport:
+        pipeline = PipelineOptions(
+            presegmented=presegmented,
+            src_lang=parse_lang(src_lang),
+            tgt_lang=parse_lang(tgt_lang),
+            align=AlignConfig(max_align=max_align),
+        )
+        export = export_options(min_score, types, drop_unaligned, dedupe, zh_code, en_code)
+        fmt = format_for(str(output_dir), output_format)
+        settings = BatchSettings(
+            pipeline, export, fmt, model, device, jobs, cache, cache_dir, quiet
+        )
+        return run_batch(input_dir, output_dir, settings, console=stderr)
+
+    report = run_reporting_errors(run)
+    if not quiet:
+        print_report(report, stderr)
+    if report.failures:
+        raise fail(
+            f"{len(report.failures)} of {len(report.records)} documents failed; "
+            f"see {output_dir / 'report.json'}"
+        )
 
 
 def parse_lang(value: str | None) -> Lang | None:
