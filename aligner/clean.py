@@ -100,8 +100,8 @@ def read_text(path: Path) -> str:
 
 _LINE_REPAIR = Callable[[str, Counter[str]], str]
 
-_PINYIN_LETTERS = "a-zA-ZüÜāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-_PINYIN_GLOSS = re.compile(f"([{HAN_RANGES}])[(（]([{_PINYIN_LETTERS}]{{1,7}})[)）]")
+_PINYIN_LETTERS = "a-züāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_PINYIN_GLOSS = re.compile(f"([{HAN_RANGES}])[(（]([{_PINYIN_LETTERS}]{{1,7}})[)）]", re.IGNORECASE)
 _TONE_MARKS = re.compile("[\u0300\u0304\u030c\u0301]")
 
 
@@ -126,6 +126,8 @@ def _strip_pinyin_glosses(line: str, counts: Counter[str]) -> str:
     Only a tone-marked syllable that is a reading of the character before it goes, so
     `美國(USA)` and `USB(yes)` stay.
     """
+    if "(" not in line and "（" not in line:
+        return line
 
     def replace(match: re.Match[str]) -> str:
         character, syllable = match.groups()
@@ -151,6 +153,7 @@ _APOSTROPHE = re.compile(
 )
 _DOUBLE_QUOTES = re.compile(f"{_big5_of('“')}([^{_big5_of('“')}{_big5_of('”')}]*){_big5_of('”')}")
 _EM_DASH = re.compile(_big5_of("—"))
+_MOJIBAKE_MARKS = frozenset(_big5_of(mark) for mark in "’“”–―—")
 
 
 def _pair_double_quotes(line: str) -> tuple[str, int]:
@@ -170,6 +173,8 @@ def _repair_big5_mojibake(line: str, counts: Counter[str]) -> str:
     line with any other Han character is left alone; a dash must stand apart from
     letters, and an apostrophe must touch a Latin letter or digit (`1980＊s`, `PhD ＊96`).
     """
+    if not _MOJIBAKE_MARKS.intersection(line):
+        return line
     if not LATIN_LETTER.search(line) or HAN.search(_DASH.sub("", line)):
         return line
     repaired, apostrophes = _APOSTROPHE.subn("’", line)
@@ -196,6 +201,8 @@ _PDF_HYPHEN = re.compile(r"(?<=[A-Za-z])\[1\](?=[a-z])")
 
 def _repair_pdf_hyphens(line: str, counts: Counter[str]) -> str:
     """`Co[1]founder` -> `Co-founder`: a PDF extractor's stand-in for the hyphen glyph."""
+    if "[1]" not in line:
+        return line
     repaired, found = _PDF_HYPHEN.subn("-", line)
     counts[PDF_HYPHENS] += found
     return repaired
@@ -223,6 +230,8 @@ def _repair_html(line: str, counts: Counter[str]) -> str:
         counts[HTML_RESIDUE] += 1
         return decoded
 
+    if "<" not in line and ">" not in line and "&" not in line:
+        return line
     repaired, tags = _HTML_TAG.subn("", line)
     counts[HTML_RESIDUE] += tags
     return _HTML_ENTITY.sub(unescape, repaired)
@@ -234,12 +243,18 @@ def _is_invisible(character: str) -> bool:
 
 
 def _remove_invisible(line: str, counts: Counter[str]) -> str:
-    kept = "".join(character for character in line if not _is_invisible(character))
-    counts[INVISIBLE_CHARS] += len(line) - len(kept)
-    return kept
+    """Checks each distinct character once: most lines are printable and cost one scan."""
+    if line.isprintable():
+        return line
+    invisible = [character for character in set(line) if _is_invisible(character)]
+    if not invisible:
+        return line
+    counts[INVISIBLE_CHARS] += sum(line.count(character) for character in invisible)
+    return line.translate(dict.fromkeys(map(ord, invisible)))
 
 
-_SPACE_RUN = re.compile(r"[^\S\n]+")
+# Runs of two or more, or one that is not a plain space: single spaces need no work.
+_SPACE_RUN = re.compile(r"[^\S\n]{2,}|[^\S \n]")
 
 
 def _normalise_whitespace(line: str, counts: Counter[str]) -> str:

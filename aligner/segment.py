@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -40,6 +41,10 @@ _FINAL_BEFORE_CAPITAL = frozenset(["etc", "Inc", "Ltd"])
 _EN_END = re.compile(f"(?:[.?!;]+|…+)[{_CLOSERS}]*")
 _WORD_BEFORE = re.compile(r"(?<![A-Za-z])((?:[A-Za-z]\.)*[A-Za-z]+)$")
 _OPENERS = "“‘\"'(["
+_SPACES = re.compile(r"\s*")
+_CURLY_QUOTE = re.compile("[“”]")
+_STRAIGHT_QUOTE = re.compile('"')
+_LONGEST_ABBREVIATION = 12
 
 
 def _pieces(text: str, boundaries: list[int]) -> list[str]:
@@ -57,35 +62,45 @@ def _chinese_sentences(text: str, options: SegmentOptions) -> list[str]:
     return sentences
 
 
-def _quoted_spans(text: str) -> list[tuple[int, int]]:
-    """Start and end of each closed quotation: curly pairs, then straight quotes in turn.
+def _quoted_spans(text: str) -> list[list[tuple[int, int]]]:
+    """Closed quotations as start/end pairs: curly pairs, and straight quotes taken in turns.
 
-    Single quotes are left out because `’` is mostly an apostrophe.
+    Each list is sorted and non-overlapping, so a position's quotation is found by
+    bisection. Single quotes are left out because `’` is mostly an apostrophe.
     """
-    spans: list[tuple[int, int]] = []
+    curly: list[tuple[int, int]] = []
     open_at: int | None = None
-    for position, character in enumerate(text):
-        if character == "“" and open_at is None:
-            open_at = position
-        elif character == "”" and open_at is not None:
-            spans.append((open_at, position))
+    for mark in _CURLY_QUOTE.finditer(text):
+        if mark.group() == "“" and open_at is None:
+            open_at = mark.start()
+        elif mark.group() == "”" and open_at is not None:
+            curly.append((open_at, mark.start()))
             open_at = None
-    straight = [position for position, character in enumerate(text) if character == '"']
-    spans.extend(zip(straight[::2], straight[1::2]))
-    return spans
+    straight = [mark.start() for mark in _STRAIGHT_QUOTE.finditer(text)]
+    return [curly, list(zip(straight[::2], straight[1::2]))]
 
 
-def _is_english_boundary(text: str, match: re.Match[str], quoted: list[tuple[int, int]]) -> bool:
+def _inside_quotation(spans: list[list[tuple[int, int]]], start: int, end: int) -> bool:
+    """Whether text[start:end] lies within a quotation, short of its closing mark."""
+    for sorted_spans in spans:
+        found = bisect_left(sorted_spans, (start, start)) - 1
+        if found >= 0 and sorted_spans[found][0] < start < sorted_spans[found][1] >= end:
+            return True
+    return False
+
+
+def _is_english_boundary(
+    text: str, match: re.Match[str], quoted: list[list[tuple[int, int]]]
+) -> bool:
     """Whether an end mark ends the sentence, judged by the words around it."""
     end_mark, mark_end = match.start(), match.end()
-    if any(start < end_mark < stop and mark_end <= stop for start, stop in quoted):
+    if _inside_quotation(quoted, end_mark, mark_end):
         return False
-    rest = text[mark_end:]
-    following = rest.lstrip()
-    if not following:
+    following = _SPACES.match(text, mark_end).end()
+    if following == len(text):
         return True
-    next_char = following[0]
-    glued = following == rest
+    next_char = text[following]
+    glued = following == mark_end
     marks = match.group()
     if marks.startswith(";"):
         return not glued
@@ -97,7 +112,7 @@ def _is_english_boundary(text: str, match: re.Match[str], quoted: list[tuple[int
         return False
     if marks[0] != ".":
         return True
-    word = _WORD_BEFORE.search(text, 0, end_mark)
+    word = _WORD_BEFORE.search(text, max(0, end_mark - _LONGEST_ABBREVIATION), end_mark)
     abbreviation = word.group(1) if word else ""
     if abbreviation in _NEVER_FINAL or (len(abbreviation) == 1 and abbreviation.isupper()):
         return False
