@@ -14,15 +14,6 @@ from aligner.data import AlignerError
 SEEDS = Path(__file__).parents[1] / "seeds"
 INTERVIEW = SEEDS / "001_80f9d8cd20d446c8.txt"
 PRESS_RELEASES = SEEDS / "004_f5a84a02b796e88a.txt"
-ALL_OFF = CleanOptions(
-    pinyin_glosses=False,
-    big5_mojibake=False,
-    encoding_mojibake=False,
-    pdf_hyphens=False,
-    html_residue=False,
-    invisible_chars=False,
-    whitespace=False,
-)
 REPAIR_SWITCHES = [
     "pinyin_glosses",
     "big5_mojibake",
@@ -32,6 +23,7 @@ REPAIR_SWITCHES = [
     "invisible_chars",
     "whitespace",
 ]
+ALL_OFF = CleanOptions(**dict.fromkeys(REPAIR_SWITCHES, False))
 
 
 def only(switch: str) -> CleanOptions:
