@@ -29,8 +29,13 @@ class SegmentOptions:
 
 _CLOSERS = "”’」』）》\"')\\]"
 _FIELD_BREAK = re.compile(r"[\n\t]+")
-_ZH_END = re.compile(f"(?:[。！？!?]+|…+)[{_CLOSERS}]*")
-_ZH_END_OR_SEMICOLON = re.compile(f"(?:[。！？!?；;]+|…+)[{_CLOSERS}]*")
+# An ASCII ?/! in Chinese text is a converter's question mark (`理解呢?`) unless a lowercase
+# Latin letter follows: then it stands for a lost character before pinyin debris (`全球?qū)`).
+_ZH_ASCII_END = "[!?]+(?![ \t]*[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü])"
+_ZH_END = re.compile(f"(?:[。！？][。！？!?]*|{_ZH_ASCII_END}|…+)[{_CLOSERS}]*")
+_ZH_END_OR_SEMICOLON = re.compile(
+    f"(?:[。！？；;][。！？!?；;]*|{_ZH_ASCII_END}|…+)[{_CLOSERS}]*"
+)
 
 # Abbreviations that never end a sentence inside a paragraph: a name or example follows.
 _NEVER_FINAL = frozenset(

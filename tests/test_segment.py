@@ -67,6 +67,17 @@ def test_converter_question_mark_breaks() -> None:
     ]
 
 
+def test_question_mark_before_pinyin_debris_is_a_lost_character_not_a_break() -> None:
+    """Seed 001: `全球?qū)@Y產累計11,494件` is one damaged word, not two sentences."""
+    damaged = "截至2021年底,商湯的全球?qū)@Y產累計11,494件,較2020年底增長了96%。"
+    assert sentences(damaged, "zh") == [damaged]
+    assert sentences("在創新成果轉變? yōu)閷嶋H應用的過程中。好嗎?是的。", "zh") == [
+        "在創新成果轉變? yōu)閷嶋H應用的過程中。",
+        "好嗎?",
+        "是的。",
+    ]
+
+
 def test_interview_seed_chinese_sentences() -> None:
     text = clean(read_text(SEEDS / "001_80f9d8cd20d446c8.txt")).text
     zh = [s.text for s in segment([p for p in split_languages(text) if p.lang == "zh"])]
