@@ -37,7 +37,7 @@ from aligner.embed import (
     load_embedder,
 )
 from aligner.export import READABLE_FORMATS, ExportOptions, merge, write_alignments
-from aligner.pipeline import PipelineOptions, align_inputs
+from aligner.pipeline import LANGUAGE_NAMES, PipelineOptions, align_inputs
 
 REPORT_NAME = "report.json"
 JOURNAL_NAME = ".journal.jsonl"
@@ -174,11 +174,12 @@ def find_documents(
     """
     tagged: dict[tuple[str, Lang], list[Path]] = {}
     mixed: list[Document] = []
+    skipped = skip.resolve() if skip is not None else None
     for path in sorted(input_dir.rglob("*")):
         relative = path.relative_to(input_dir)
         if not path.is_file() or any(part.startswith(".") for part in relative.parts):
             continue
-        if skip is not None and path.resolve().is_relative_to(skip.resolve()):
+        if skipped is not None and path.resolve().is_relative_to(skipped):
             continue
         bare = relative.name.removesuffix(".txt")
         folder_lang = lang_of_tag(relative.parent.name) if relative.parent.parts else None
@@ -209,7 +210,7 @@ def _pair_tagged(
         if all(len(side) == 1 for side in sides):
             documents.append(Document(name, (sides[0][0], sides[1][0]), order))
             continue
-        lacking = [_LANGUAGE[lang] for lang, side in zip(order, sides) if not side]
+        lacking = [LANGUAGE_NAMES[lang] for lang, side in zip(order, sides) if not side]
         reason = (
             f"no {lacking[0]} file to pair it with"
             if lacking
@@ -217,9 +218,6 @@ def _pair_tagged(
         )
         problems.append(DocumentRecord(name, found, "failed", reason=reason))
     return documents, problems
-
-
-_LANGUAGE = {"zh": "Chinese", "en": "English"}
 
 
 def _unique_names(
@@ -238,7 +236,8 @@ def _unique_names(
             taken.add(document.name)
             kept.append(document)
             continue
-        problems.append(DocumentRecord(document.name, inputs, "failed", reason=reason))
+        label = f"{document.name} ({document.inputs[0].name})"  # the kept one owns the name
+        problems.append(DocumentRecord(label, inputs, "failed", reason=reason))
     return kept, problems
 
 

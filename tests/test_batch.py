@@ -71,14 +71,26 @@ def read_rows(path: Path) -> list[dict[str, str]]:
 
 
 def test_files_pair_by_name_and_folder(tmp_path: Path) -> None:
-    for name in ["a.zh.txt", "a.en.txt", "b_ZH.txt", "b_en.txt", "c-zh-TW.txt", "c-en.txt",
-                 "mixed.txt", "lonely.en.txt", "gold.align", ".hidden.txt"]:
+    for name in [
+        "a.zh.txt",
+        "a.en.txt",
+        "b_ZH.txt",
+        "b_en.txt",
+        "c-zh-TW.txt",
+        "c-en.txt",
+        "mixed.txt",
+        "lonely.en.txt",
+        "gold.align",
+        ".hidden.txt",
+    ]:
         (tmp_path / name).write_text("x", "utf-8")
     for folder in ["zh", "en", "sub/zh", "sub/en"]:
         (tmp_path / folder).mkdir(parents=True)
         (tmp_path / folder / "001").write_text("x", "utf-8")
     documents, problems = find_documents(tmp_path)
-    pairs = {doc.name: [p.relative_to(tmp_path).as_posix() for p in doc.inputs] for doc in documents}
+    pairs = {
+        doc.name: [p.relative_to(tmp_path).as_posix() for p in doc.inputs] for doc in documents
+    }
     assert pairs == {
         "001": ["zh/001", "en/001"],
         "a": ["a.zh.txt", "a.en.txt"],
@@ -104,7 +116,14 @@ def test_output_name_clashes_are_reported(tmp_path: Path) -> None:
     documents, problems = find_documents(tmp_path)
     assert [doc.name for doc in documents] == ["doc"]
     reasons = {problem.name: problem.reason for problem in problems}
-    assert "another document" in reasons["doc"] and "kept for the combined corpus" in reasons["corpus"]
+    assert "another document" in reasons["doc (doc.txt)"]
+    assert "kept for the combined corpus" in reasons["corpus (corpus.txt)"]
+    report = run_batch(tmp_path, tmp_path / "out", settings(), load=load_numbers)
+    assert {r.name: r.status for r in report.records} == {
+        "corpus (corpus.txt)": "failed",
+        "doc": "aligned",
+        "doc (doc.txt)": "failed",
+    }
 
 
 def test_folder_without_documents_is_one_clear_error(tmp_path: Path) -> None:
@@ -123,7 +142,9 @@ def test_outputs_corpus_and_report(tmp_path: Path) -> None:
     report = run_batch(source, out, settings(), load=load_numbers)
 
     one = read_rows(out / "one.csv")
-    assert [(row["zh"], row["en"]) for row in one] == [(f"第{n}句。", f"Sentence {n}.") for n in range(1, 6)]
+    assert [(row["zh"], row["en"]) for row in one] == [
+        (f"第{n}句。", f"Sentence {n}.") for n in range(1, 6)
+    ]
     assert not (out / "bad.csv").exists()
     corpus = read_rows(out / "corpus.csv")
     assert len(corpus) == 8 and {row["document"] for row in corpus} == {"one", "two"}
@@ -188,13 +209,17 @@ def test_changed_input_options_or_missing_output_are_redone(tmp_path: Path) -> N
 
     (source / "first.en.txt").write_text("Sentence 1.\nSentence 2.\nSentence 3!\n", "utf-8")
     (out / "second.csv").unlink()
-    statuses = {r.name: r.status for r in run_batch(source, out, settings(), load=load_numbers).records}
+    statuses = {
+        r.name: r.status for r in run_batch(source, out, settings(), load=load_numbers).records
+    }
     assert statuses == {"first": "aligned", "second": "aligned"}
 
     again = run_batch(source, out, settings(), load=load_numbers).records
     assert {record.status for record in again} == {"reused"}
     stricter = settings(export=ExportOptions(min_score=0.5))
-    assert {r.status for r in run_batch(source, out, stricter, load=load_numbers).records} == {"aligned"}
+    assert {r.status for r in run_batch(source, out, stricter, load=load_numbers).records} == {
+        "aligned"
+    }
 
 
 def test_torn_journal_line_is_ignored(tmp_path: Path) -> None:
@@ -219,7 +244,9 @@ def test_cache_spares_the_model_on_a_second_run(tmp_path: Path) -> None:
     assert embedded_texts == []
     assert second.summary()["embedded"] == 0
     assert second.summary()["cache_hits"] == first.summary()["embedded"]
-    assert (tmp_path / "out1" / "doc.csv").read_bytes() == (tmp_path / "out2" / "doc.csv").read_bytes()
+    assert (tmp_path / "out1" / "doc.csv").read_bytes() == (
+        tmp_path / "out2" / "doc.csv"
+    ).read_bytes()
 
 
 def test_two_workers_write_what_one_writes(tmp_path: Path) -> None:
