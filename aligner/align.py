@@ -187,6 +187,8 @@ def bead_quality(
     tgt_lengths: np.ndarray,
     src_breaks: np.ndarray,
     tgt_breaks: np.ndarray,
+    src_paragraphs: np.ndarray,
+    tgt_paragraphs: np.ndarray,
     anchor_pointers: np.ndarray,
     anchor_targets: np.ndarray,
     src_start: int,
@@ -195,8 +197,14 @@ def bead_quality(
     tgt_size: int,
     params: np.ndarray,
 ) -> float:
-    """Normalised similarity of one aligned bead; params = (length_weight, paragraph_penalty,
-    anchor_bonus, size exponent), the last used by `band_dp` only."""
+    """Normalised similarity of one aligned bead.
+
+    params = (length_weight, paragraph_penalty, anchor_bonus, size exponent, paragraph
+    offset weight, expected offset, offset tolerance); the size exponent is used by
+    `band_dp` only. In a mixed document a translation sits next to its original, so the
+    offset weight charges, per paragraph, how far the target paragraph lies from the
+    expected one (source paragraph + expected offset) beyond the tolerance.
+    """
     a, b = src_size - 1, tgt_size - 1
     similarity = 0.0
     for d in range(src_vectors.shape[2]):
@@ -207,6 +215,8 @@ def bead_quality(
     )
     quality -= params[0] * log_ratio * log_ratio
     quality -= params[1] * (int(src_breaks[a, src_start]) + int(tgt_breaks[b, tgt_start]))
+    offset = tgt_paragraphs[tgt_start] - src_paragraphs[src_start]
+    quality -= params[4] * max(abs(offset - params[5]) - params[6], 0.0)
     for i in range(src_start, src_start + src_size):
         for k in range(anchor_pointers[i], anchor_pointers[i + 1]):
             if tgt_start <= anchor_targets[k] < tgt_start + tgt_size:
@@ -224,6 +234,8 @@ def band_dp(
     tgt_lengths: np.ndarray,
     src_breaks: np.ndarray,
     tgt_breaks: np.ndarray,
+    src_paragraphs: np.ndarray,
+    tgt_paragraphs: np.ndarray,
     anchor_pointers: np.ndarray,
     anchor_targets: np.ndarray,
     shapes: np.ndarray,
@@ -266,7 +278,8 @@ def band_dp(
                 else:
                     step = (0.5 * (src_size + tgt_size)) ** params[3] * bead_quality(
                         src_vectors, tgt_vectors, src_hubness, tgt_hubness, src_lengths,
-                        tgt_lengths, src_breaks, tgt_breaks, anchor_pointers, anchor_targets,
+                        tgt_lengths, src_breaks, tgt_breaks, src_paragraphs, tgt_paragraphs,
+                        anchor_pointers, anchor_targets,
                         pi, src_size, pj, tgt_size, params,
                     )
                 if previous + step > best:
@@ -323,9 +336,15 @@ def _one_to_one_path(
     tgt_vectors: np.ndarray,
     src_lengths: np.ndarray,
     tgt_lengths: np.ndarray,
+    paragraphs: tuple[np.ndarray, np.ndarray],
+    params: np.ndarray,
     config: AlignConfig,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Nodes of the best 1-1/skip path, found by recursive halving when the grid is big."""
+    """Nodes of the best 1-1/skip path, found by recursive halving when the grid is big.
+
+    Blocks keep the paragraph of their first sentence; only the length and paragraph-gap
+    terms of `params` apply, as runs here are single sentences or blocks.
+    """
     rows, columns = len(src_vectors), len(tgt_vectors)
     if (rows + 1) * (columns + 1) <= FULL_GRID_CELLS or min(rows, columns) < 2 * COARSE_BAND:
         low = np.zeros(rows + 1, dtype=np.int64)
@@ -336,6 +355,8 @@ def _one_to_one_path(
             _halve(tgt_vectors, True),
             _halve(src_lengths, False),
             _halve(tgt_lengths, False),
+            (paragraphs[0][0::2], paragraphs[1][0::2]),
+            params,
             config,
         )
         low, high = _band_around(
@@ -351,10 +372,20 @@ def _one_to_one_path(
         src_runs, tgt_runs,
         _hubness(src_runs, tgt_vectors), _hubness(tgt_runs, src_vectors),
         src_lengths[None], tgt_lengths[None], no_breaks_src, no_breaks_tgt,
-        no_anchors, np.zeros(0, dtype=np.int64), shapes, low, high, config.skip_cost,
-        np.array([config.length_weight, 0.0, 0.0, 1.0]),
+        paragraphs[0], paragraphs[1], no_anchors, np.zeros(0, dtype=np.int64), shapes, low, high, config.skip_cost,
+        np.array([params[0], 0.0, 0.0, 1.0, params[4], 0.0, 1.0]),
     )
     return _path_nodes(shapes, path)
+
+
+def _usual_paragraph_offset(
+    nodes_i: np.ndarray, nodes_j: np.ndarray, src_paragraphs: np.ndarray, tgt_paragraphs: np.ndarray
+) -> int:
+    """Whether translations follow (+1) or precede (-1) their originals in a mixed document,
+    by majority over the 1-1 pairs of the coarse path."""
+    pairs = (np.diff(nodes_i) == 1) & (np.diff(nodes_j) == 1)
+    offsets = tgt_paragraphs[nodes_j[1:][pairs] - 1] - src_paragraphs[nodes_i[1:][pairs] - 1]
+    return 1 if np.sum(offsets == 1) >= np.sum(offsets == -1) else -1
 
 
 def _confidence(quality: float, config: AlignConfig) -> float:
@@ -388,21 +419,28 @@ def align(
     src_vectors, src_lengths, src_breaks = _side(src, vectors[: len(src_texts)], src_scale, max_run)
     tgt_vectors, tgt_lengths, tgt_breaks = _side(tgt, vectors[len(src_texts) :], tgt_scale, max_run)
 
+    src_paragraphs = np.array([sentence.paragraph for sentence in src], dtype=np.int64)
+    tgt_paragraphs = np.array([sentence.paragraph for sentence in tgt], dtype=np.int64)
+    interleaved = not set(src_paragraphs.tolist()) & set(tgt_paragraphs.tolist())
+    params = np.array([
+        config.length_weight, config.paragraph_penalty, config.anchor_bonus, SIZE_EXPONENT,
+        config.paragraph_penalty if interleaved else 0.0, 0.0, 0.0,
+    ])
     nodes_i, nodes_j = _one_to_one_path(
-        src_vectors[0], tgt_vectors[0], src_lengths[0], tgt_lengths[0], config
+        src_vectors[0], tgt_vectors[0], src_lengths[0], tgt_lengths[0],
+        (src_paragraphs, tgt_paragraphs), params, config,
     )
+    if interleaved:
+        params[5] = _usual_paragraph_offset(nodes_i, nodes_j, src_paragraphs, tgt_paragraphs)
     low, high = _band_around(nodes_i, nodes_j, len(src), len(tgt), FINE_BAND)
     shapes = np.array(bead_shapes(config.max_align), dtype=np.int64)
     shapes = shapes[(shapes[:, 0] <= max_run) & (shapes[:, 1] <= max_run)]
     pointers, targets = _anchor_index(find_anchors(src, tgt), len(src))
     src_hubness = _hubness(src_vectors, tgt_vectors[0])
     tgt_hubness = _hubness(tgt_vectors, src_vectors[0])
-    params = np.array(
-        [config.length_weight, config.paragraph_penalty, config.anchor_bonus, SIZE_EXPONENT]
-    )
     features = (
         src_vectors, tgt_vectors, src_hubness, tgt_hubness, src_lengths, tgt_lengths,
-        src_breaks, tgt_breaks, pointers, targets,
+        src_breaks, tgt_breaks, src_paragraphs, tgt_paragraphs, pointers, targets,
     )
     path, _ = band_dp(*features, shapes, low, high, config.skip_cost, params)
 

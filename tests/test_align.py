@@ -116,6 +116,18 @@ def test_paragraph_boundaries_are_not_merged_across() -> None:
     assert pairs(beads) == [((0,), (0,)), ((1,), (1,)), ((2,), (2,))]
 
 
+def test_mixed_document_prefers_the_usual_neighbour_paragraph() -> None:
+    """Translations follow their originals here, so the decoy paragraph *before* the last
+    Chinese paragraph (identical to its real translation after it) stays unaligned."""
+    embedder = BagOfIdsEmbedder(8)
+    zh = sentences(["<0>", "<1>"], "zh", 0) + sentences(["<2>", "<3>"], "zh", 3)
+    en = (sentences(["<0>", "<1>"], "en", 1) + sentences(["<2>", "<3>"], "en", 2)
+          + sentences(["<2>", "<3>"], "en", 4))
+    beads = align(zh, en, embedder)
+    assert pairs(beads) == [((0,), (0,)), ((1,), (1,)), ((), (2,)), ((), (3,)), ((2,), (4,)),
+                            ((3,), (5,))]
+
+
 def test_anchors_pair_rare_numbers_and_latin_names() -> None:
     zh = sentences(["2021年商汤SenseTime发布了新模型。", "天气很好。", "收入为11,494元。"], "zh")
     en = sentences(["The weather is good.", "In 2021 SenseTime released a new model.",
@@ -170,10 +182,11 @@ def test_dp_matches_exhaustive_search(seed: int) -> None:
         rng.uniform(0, 0.2, (max_run, rows)), rng.uniform(0, 0.2, (max_run, columns)),
         rng.uniform(1, 60, (max_run, rows)), rng.uniform(1, 60, (max_run, columns)),
         rng.random((max_run, rows)) < 0.3, rng.random((max_run, columns)) < 0.3,
+        rng.integers(0, 4, rows), rng.integers(0, 4, columns),
         pointers.astype(np.int64), np.array([j for _, j in anchors], dtype=np.int64),
     )
     shapes = bead_shapes(max_run)
-    params = np.array([0.1, 0.2, 0.1, 0.25])
+    params = np.array([0.1, 0.2, 0.1, 0.25, 0.3, 1.0, 0.0])
     low = np.zeros(rows + 1, dtype=np.int64)
     high = np.full(rows + 1, columns, dtype=np.int64)
     path, total = band_dp(*features, np.array(shapes), low, high, 0.12, params)
