@@ -177,20 +177,18 @@ def _anchor_index(anchors: list[tuple[int, int]], src_count: int) -> tuple[np.nd
     return np.cumsum(pointers), targets
 
 
+Features = tuple[
+    np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+    np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+]
+"""Per-run arrays of both sides, in this order: vectors, hubness, lengths (zh-character
+units), paragraph-crossing flags (each src then tgt, shaped (max_run, count, …)), then
+each sentence's paragraph (src, tgt) and the anchors as CSR pointers and targets."""
+
+
 @njit(cache=True)
 def bead_quality(
-    src_vectors: np.ndarray,
-    tgt_vectors: np.ndarray,
-    src_hubness: np.ndarray,
-    tgt_hubness: np.ndarray,
-    src_lengths: np.ndarray,
-    tgt_lengths: np.ndarray,
-    src_breaks: np.ndarray,
-    tgt_breaks: np.ndarray,
-    src_paragraphs: np.ndarray,
-    tgt_paragraphs: np.ndarray,
-    anchor_pointers: np.ndarray,
-    anchor_targets: np.ndarray,
+    features: Features,
     src_start: int,
     src_size: int,
     tgt_start: int,
@@ -205,6 +203,9 @@ def bead_quality(
     offset weight charges, per paragraph, how far the target paragraph lies from the
     expected one (source paragraph + expected offset) beyond the tolerance.
     """
+    (src_vectors, tgt_vectors, src_hubness, tgt_hubness, src_lengths, tgt_lengths,
+     src_breaks, tgt_breaks, src_paragraphs, tgt_paragraphs, anchor_pointers,
+     anchor_targets) = features
     a, b = src_size - 1, tgt_size - 1
     similarity = 0.0
     for d in range(src_vectors.shape[2]):
@@ -226,18 +227,7 @@ def bead_quality(
 
 @njit(cache=True)
 def band_dp(
-    src_vectors: np.ndarray,
-    tgt_vectors: np.ndarray,
-    src_hubness: np.ndarray,
-    tgt_hubness: np.ndarray,
-    src_lengths: np.ndarray,
-    tgt_lengths: np.ndarray,
-    src_breaks: np.ndarray,
-    tgt_breaks: np.ndarray,
-    src_paragraphs: np.ndarray,
-    tgt_paragraphs: np.ndarray,
-    anchor_pointers: np.ndarray,
-    anchor_targets: np.ndarray,
+    features: Features,
     shapes: np.ndarray,
     band_low: np.ndarray,
     band_high: np.ndarray,
@@ -276,12 +266,8 @@ def band_dp(
                 if src_size == 0 or tgt_size == 0:
                     step = -skip_cost
                 else:
-                    step = (0.5 * (src_size + tgt_size)) ** params[3] * bead_quality(
-                        src_vectors, tgt_vectors, src_hubness, tgt_hubness, src_lengths,
-                        tgt_lengths, src_breaks, tgt_breaks, src_paragraphs, tgt_paragraphs,
-                        anchor_pointers, anchor_targets,
-                        pi, src_size, pj, tgt_size, params,
-                    )
+                    quality = bead_quality(features, pi, src_size, pj, tgt_size, params)
+                    step = (0.5 * (src_size + tgt_size)) ** params[3] * quality
                 if previous + step > best:
                     best = previous + step
                     best_shape = shape
@@ -368,13 +354,14 @@ def _one_to_one_path(
     no_breaks_src = np.zeros((1, rows), dtype=np.bool_)
     no_breaks_tgt = np.zeros((1, columns), dtype=np.bool_)
     no_anchors = np.zeros(rows + 1, dtype=np.int64)
-    path, _ = band_dp(
+    features = (
         src_runs, tgt_runs,
         _hubness(src_runs, tgt_vectors), _hubness(tgt_runs, src_vectors),
         src_lengths[None], tgt_lengths[None], no_breaks_src, no_breaks_tgt,
-        paragraphs[0], paragraphs[1], no_anchors, np.zeros(0, dtype=np.int64), shapes, low, high, config.skip_cost,
-        np.array([params[0], 0.0, 0.0, 1.0, params[4], 0.0, 1.0]),
+        paragraphs[0], paragraphs[1], no_anchors, np.zeros(0, dtype=np.int64),
     )
+    block_params = np.array([params[0], 0.0, 0.0, 1.0, params[4], 0.0, 1.0])
+    path, _ = band_dp(features, shapes, low, high, config.skip_cost, block_params)
     return _path_nodes(shapes, path)
 
 
@@ -442,13 +429,13 @@ def align(
         src_vectors, tgt_vectors, src_hubness, tgt_hubness, src_lengths, tgt_lengths,
         src_breaks, tgt_breaks, src_paragraphs, tgt_paragraphs, pointers, targets,
     )
-    path, _ = band_dp(*features, shapes, low, high, config.skip_cost, params)
+    path, _ = band_dp(features, shapes, low, high, config.skip_cost, params)
 
     beads = []
     i = j = 0
     for src_size, tgt_size in shapes[path]:
         if src_size and tgt_size:
-            score = _confidence(bead_quality(*features, i, src_size, j, tgt_size, params), config)
+            score = _confidence(bead_quality(features, i, src_size, j, tgt_size, params), config)
         else:
             score = 1.0 - _confidence(_best_single(i, j, src_size, features, params), config)
         beads.append(Bead(tuple(range(i, i + src_size)), tuple(range(j, j + tgt_size)), score))
@@ -458,7 +445,7 @@ def align(
 
 
 def _best_single(
-    i: int, j: int, src_size: int, features: tuple[np.ndarray, ...], params: np.ndarray
+    i: int, j: int, src_size: int, features: Features, params: np.ndarray
 ) -> float:
     """Quality of the best 1-1 partner near an unaligned sentence: low means safely unaligned."""
     src_count, tgt_count = features[0].shape[1], features[1].shape[1]
@@ -466,4 +453,4 @@ def _best_single(
         partners = [(i, k) for k in range(max(j - FINE_BAND, 0), min(j + FINE_BAND, tgt_count))]
     else:
         partners = [(k, j) for k in range(max(i - FINE_BAND, 0), min(i + FINE_BAND, src_count))]
-    return max(bead_quality(*features, a, 1, b, 1, params) for a, b in partners)
+    return max(bead_quality(features, a, 1, b, 1, params) for a, b in partners)

@@ -158,7 +158,7 @@ def exhaustive_best(
             if a == 0 or b == 0:
                 step = -skip_cost
             else:
-                quality = bead_quality(*features, i, a, j, b, params)
+                quality = bead_quality(features, i, a, j, b, params)
                 step = (0.5 * (a + b)) ** params[3] * quality
             best = max(best, step + best_from(i + a, j + b))
         return best
@@ -189,7 +189,7 @@ def test_dp_matches_exhaustive_search(seed: int) -> None:
     params = np.array([0.1, 0.2, 0.1, 0.25, 0.3, 1.0, 0.0])
     low = np.zeros(rows + 1, dtype=np.int64)
     high = np.full(rows + 1, columns, dtype=np.int64)
-    path, total = band_dp(*features, np.array(shapes), low, high, 0.12, params)
+    path, total = band_dp(features, np.array(shapes), low, high, 0.12, params)
     assert total == pytest.approx(exhaustive_best(features, shapes, rows, columns, 0.12, params))
     steps = np.array(shapes)[path]
     assert steps.sum(axis=0).tolist() == [rows, columns]
