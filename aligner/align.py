@@ -56,7 +56,12 @@ class AlignConfig:
     `skip_cost` is what leaving one sentence unaligned costs, on the scale of a bead's
     normalised similarity. `length_weight` scales the squared log length ratio and
     `paragraph_penalty` is charged per side whose run crosses a paragraph boundary.
-    `score_slope` and `score_offset` map bead quality to a confidence in [0, 1].
+    `score_slope` and `score_offset` map bead quality to a confidence in [0, 1]: a
+    logistic fit, on MAC-Dev, of whether an aligned bead is exactly right.
+
+    With USE on MAC-Dev these defaults give strict F1 .900; the results are flat for
+    skip_cost 0.12-0.3 and length_weight 0.1-0.2, so they are not tuned to the decimal.
+    A negative skip_cost (rewarding unaligned sentences) costs MAC-Dev .05 per -0.025.
     """
 
     max_align: int = 5
