@@ -29,13 +29,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeRe
 from rich.table import Table
 
 from aligner.data import AlignerError, Lang
-from aligner.embed import (
-    DEFAULT_MODEL,
-    CachedEmbedder,
-    Embedder,
-    UniversalSentenceEncoder,
-    load_embedder,
-)
+from aligner.embed import DEFAULT_MODEL, CachedEmbedder, Embedder, load_embedder
 from aligner.export import READABLE_FORMATS, ExportOptions, merge, write_alignments
 from aligner.pipeline import LANGUAGE_NAMES, PipelineOptions, align_inputs
 
@@ -353,10 +347,7 @@ def load_limited_embedder(model: str | None, device: str, threads: int) -> Embed
     for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[variable] = str(threads)
     threadpool_limits(limits=threads)
-    embedder = load_embedder(model, device)
-    if isinstance(embedder, UniversalSentenceEncoder):
-        embedder.threads = threads  # USE sets its own BLAS limit from this on every call
-    return embedder
+    return load_embedder(model, device, threads)
 
 
 _worker: dict[str, Any] = {}

@@ -59,7 +59,8 @@ class UniversalSentenceEncoder:
     dimension = 512
 
     def __init__(self, threads: int | None = None, to_simplified: bool = True) -> None:
-        self.name = DEFAULT_MODEL
+        # The name keys the embedding cache, so the two variants must not share it.
+        self.name = DEFAULT_MODEL if to_simplified else f"{DEFAULT_MODEL}-no-t2s"
         self.threads = threads or os.cpu_count() or 1
         self.to_simplified = to_simplified
 
@@ -112,15 +113,21 @@ class SentenceTransformerEmbedder:
         return _encode_unique(list(texts), encode_batch, dimension)
 
 
-def load_embedder(model: str | None = None, device: str = "cpu") -> Embedder:
-    """The default offline USE model, or a sentence-transformers model by name or path."""
+def load_embedder(
+    model: str | None = None, device: str = "cpu", threads: int | None = None
+) -> Embedder:
+    """The default offline USE model, or a sentence-transformers model by name or path.
+
+    `threads` caps the default model's BLAS threads (batch workers share the cores);
+    torch-based models follow the process-wide thread settings.
+    """
     if model in (None, "", DEFAULT_MODEL, "use"):
         if device != "cpu":
             raise AlignerError(
                 f"the default model runs on the CPU only; pick a sentence-transformers "
                 f"model with --model to use --device {device}"
             )
-        return UniversalSentenceEncoder()
+        return UniversalSentenceEncoder(threads=threads)
     return SentenceTransformerEmbedder(model, device=device)
 
 
