@@ -13,7 +13,8 @@ Choices a reader of the files needs to know:
 - TSV and Moses are read by line-oriented tools, so tabs and line breaks inside a
   text become spaces there, and TSV has no quoting (pandas: `quoting=csv.QUOTE_NONE`);
   CSV and JSONL keep the text exactly.
-- CSV files start with a UTF-8 BOM so spreadsheet programs show Chinese correctly.
+- CSV is plain UTF-8 without a BOM, since researchers read it with csv/pandas, where a
+  BOM sticks to the first column name; BOM-marked CSV is accepted on reading.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from typing import IO, Any
 from lxml import etree
 
 from aligner import __version__
+from aligner.clean import detect_script
 from aligner.data import AlignerError, Alignment, Bead, Lang, Script, Sentence, join_sentences
 
 FORMATS = ("tmx", "csv", "tsv", "jsonl", "align", "moses", "parquet")
@@ -207,7 +209,7 @@ def write_alignments(
     with _output(out) as stream:
         if fmt == "tmx":
             return _write_tmx(alignments, stream, options)
-        with _text(stream, "utf-8-sig" if fmt == "csv" and out != "-" else "utf-8") as text:
+        with _text(stream, "utf-8") as text:
             if fmt == "jsonl":
                 return _write_jsonl(alignments, text, options)
             return _write_table(alignments, text, options, fmt)
@@ -698,22 +700,13 @@ class _DocumentBuilder:
             tgt=sentences[self.tgt_lang],
             beads=self.beads,
             name=self.name,
-            zh_script=self.zh_script or _script_of(self.texts["zh"].values()),
+            zh_script=self.zh_script
+            or detect_script("".join(islice(self.texts["zh"].values(), 2000))),
         )
 
     def _sentences(self, lang: Lang) -> list[Sentence]:
         known = self.texts[lang]
         return [Sentence(known.get(i, ""), lang) for i in range(self.next_id[lang])]
-
-
-def _script_of(texts: Iterable[str]) -> Script:
-    """Traditional when converting to Simplified would change the text noticeably."""
-    import opencc
-
-    sample = "".join(islice(texts, 2000))
-    simplified = opencc.OpenCC("t2s").convert(sample)
-    changed = sum(a != b for a, b in zip(sample, simplified))
-    return "traditional" if changed * 50 > len(sample) else "simplified"
 
 
 def _assemble(units: Iterable[Unit]) -> list[Alignment]:

@@ -551,7 +551,7 @@ def _tbx(terms: Sequence[TermPair]) -> bytes:
 
 
 _WRITERS: dict[str, Callable[[Sequence[TermPair]], bytes]] = {
-    # A BOM, as in export's CSV, lets spreadsheet programs show Chinese; memoQ accepts it.
+    # Glossaries go to translators' spreadsheets and memoQ, where a BOM makes UTF-8 unambiguous.
     "csv": lambda terms: _table(terms, ",", "utf-8-sig"),
     "tsv": lambda terms: _table(terms, "\t", "utf-8"),
     "omegat": _omegat,

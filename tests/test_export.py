@@ -261,8 +261,8 @@ def test_csv_columns_follow_the_first_document_and_keep_text_exactly(
     tmp_path: Path, interview: Alignment, press: Alignment
 ) -> None:
     raw = written(tmp_path, [press, interview], "csv").read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf")
-    with (tmp_path / "out.csv").open(encoding="utf-8-sig", newline="") as stream:
+    assert raw.startswith(b"en,zh,")
+    with (tmp_path / "out.csv").open(encoding="utf-8", newline="") as stream:
         table = list(csv.DictReader(stream))
     assert list(table[0]) == ["en", "zh", "score", "type", "en_ids", "zh_ids", "document"]
     second_press_row = table[1]
@@ -272,6 +272,13 @@ def test_csv_columns_follow_the_first_document_and_keep_text_exactly(
     assert (unaligned_en["zh"], unaligned_en["type"], unaligned_en["zh_ids"]) == ("", "1-0", "")
     back = read_alignments(str(tmp_path / "out.csv"))
     assert back[1].src_lang == "en" and back[1].name == "interview.txt"
+
+
+def test_csv_saved_by_a_spreadsheet_with_a_bom_reads_back(tmp_path: Path, press: Alignment) -> None:
+    plain = written(tmp_path, [press], "csv")
+    marked = tmp_path / "excel.csv"
+    marked.write_bytes(b"\xef\xbb\xbf" + plain.read_bytes())
+    assert read_alignments(str(marked))[0].beads == read_alignments(str(plain))[0].beads
 
 
 def test_tsv_keeps_one_row_per_unit(tmp_path: Path, interview: Alignment) -> None:
