@@ -32,6 +32,34 @@ stderr = Console(stderr=True)
 T = TypeVar("T")
 
 
+# Options several commands share, declared once so their names and help stay in step.
+OutputTarget = Annotated[str, typer.Option("-o", "--output", help="Output file, or - for stdout.")]
+OutputFormat = Annotated[
+    str | None,
+    typer.Option("--format", "-f", help="tmx, csv, tsv, jsonl, align, moses, parquet."),
+]
+SrcLang = Annotated[str | None, typer.Option(help="Source language: zh or en.")]
+TgtLang = Annotated[str | None, typer.Option(help="Target language: zh or en.")]
+Presegmented = Annotated[
+    bool, typer.Option(help="Inputs hold one sentence per line; line numbers are ids.")
+]
+Model = Annotated[
+    str | None,
+    typer.Option(help="sentence-transformers model name or path (default: offline USE)."),
+]
+Device = Annotated[str, typer.Option(help="cpu, cuda, cuda:1, mps.")]
+MaxAlign = Annotated[int, typer.Option(help="Most sentences on one side of a bead.")]
+MinScore = Annotated[float, typer.Option(help="Drop beads scoring below this.")]
+Types = Annotated[str | None, typer.Option(help="Keep only these bead types, e.g. 1-1,1-2.")]
+DropUnaligned = Annotated[bool, typer.Option(help="Leave out unaligned sentences.")]
+Dedupe = Annotated[bool, typer.Option(help="Write each distinct pair once.")]
+ZhCode = Annotated[
+    str | None, typer.Option(help="Chinese language code in TMX (default zh-CN/zh-TW).")
+]
+EnCode = Annotated[str, typer.Option(help="English language code in TMX.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")]
+
+
 def fail(message: str) -> typer.Exit:
     """Print one error line on stderr; the caller raises the returned Exit."""
     stderr.print(f"[bold red]aligner: error:[/] {message}", highlight=False, soft_wrap=True)
@@ -74,42 +102,25 @@ def main(
     """Chinese–English parallel-text aligner."""
 
 
-LangOption = typer.Option(case_sensitive=False)
-
-
 @app.command("align")
 def align_command(
     inputs: Annotated[
         list[Path], typer.Argument(help="One mixed zh/en document, or SRC and TGT files.")
     ],
-    output: Annotated[
-        str, typer.Option("-o", "--output", help="Output file, or - for stdout.")
-    ],
-    output_format: Annotated[
-        str | None,
-        typer.Option("--format", "-f", help="tmx, csv, tsv, jsonl, align, moses, parquet."),
-    ] = None,
-    src_lang: Annotated[str | None, typer.Option(help="Source language: zh or en.")] = None,
-    tgt_lang: Annotated[str | None, typer.Option(help="Target language: zh or en.")] = None,
-    presegmented: Annotated[
-        bool, typer.Option(help="Inputs hold one sentence per line; line numbers are ids.")
-    ] = False,
-    model: Annotated[
-        str | None,
-        typer.Option(help="sentence-transformers model name or path (default: offline USE)."),
-    ] = None,
-    device: Annotated[str, typer.Option(help="cpu, cuda, cuda:1, mps.")] = "cpu",
-    max_align: Annotated[int, typer.Option(help="Most sentences on one side of a bead.")] = 5,
-    min_score: Annotated[float, typer.Option(help="Drop beads scoring below this.")] = 0.0,
-    types: Annotated[
-        str | None, typer.Option(help="Keep only these bead types, e.g. 1-1,1-2.")
-    ] = None,
-    drop_unaligned: Annotated[bool, typer.Option(help="Leave out unaligned sentences.")] = False,
-    dedupe: Annotated[bool, typer.Option(help="Write each distinct pair once.")] = False,
-    zh_code: Annotated[
-        str | None, typer.Option(help="Chinese language code in TMX (default zh-CN/zh-TW).")
-    ] = None,
-    en_code: Annotated[str, typer.Option(help="English language code in TMX.")] = "en-US",
+    output: OutputTarget,
+    output_format: OutputFormat = None,
+    src_lang: SrcLang = None,
+    tgt_lang: TgtLang = None,
+    presegmented: Presegmented = False,
+    model: Model = None,
+    device: Device = "cpu",
+    max_align: MaxAlign = 5,
+    min_score: MinScore = 0.0,
+    types: Types = None,
+    drop_unaligned: DropUnaligned = False,
+    dedupe: Dedupe = False,
+    zh_code: ZhCode = None,
+    en_code: EnCode = "en-US",
     to_simplified: Annotated[
         bool, typer.Option(help="Convert the Chinese text to Simplified characters.")
     ] = False,
@@ -120,7 +131,7 @@ def align_command(
     glossary: Annotated[
         str | None, typer.Option(help="Also write a glossary of term pairs to this file.")
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+    quiet: Quiet = False,
 ) -> None:
     """Align one mixed document, or a source and a target file."""
     from aligner.align import AlignConfig
@@ -137,7 +148,11 @@ def align_command(
             src_lang=parse_lang(src_lang),
             tgt_lang=parse_lang(tgt_lang),
             clean=CleanOptions(
-                to_script="simplified" if to_simplified else "traditional" if to_traditional else None
+                to_script="simplified"
+                if to_simplified
+                else "traditional"
+                if to_traditional
+                else None
             ),
             align=AlignConfig(max_align=max_align),
         )
@@ -162,21 +177,14 @@ def align_command(
 @app.command("convert")
 def convert_command(
     source: Annotated[str, typer.Argument(help="A tmx, csv, tsv, jsonl or parquet file.")],
-    output: Annotated[str, typer.Option("-o", "--output", help="Output file, or - for stdout.")],
-    output_format: Annotated[
-        str | None,
-        typer.Option("--format", "-f", help="tmx, csv, tsv, jsonl, align, moses, parquet."),
-    ] = None,
-    min_score: Annotated[float, typer.Option(help="Drop pairs scoring below this.")] = 0.0,
-    types: Annotated[
-        str | None, typer.Option(help="Keep only these bead types, e.g. 1-1,1-2.")
-    ] = None,
-    drop_unaligned: Annotated[bool, typer.Option(help="Leave out unaligned sentences.")] = False,
-    dedupe: Annotated[bool, typer.Option(help="Write each distinct pair once.")] = False,
-    zh_code: Annotated[
-        str | None, typer.Option(help="Chinese language code in TMX (default zh-CN/zh-TW).")
-    ] = None,
-    en_code: Annotated[str, typer.Option(help="English language code in TMX.")] = "en-US",
+    output: OutputTarget,
+    output_format: OutputFormat = None,
+    min_score: MinScore = 0.0,
+    types: Types = None,
+    drop_unaligned: DropUnaligned = False,
+    dedupe: Dedupe = False,
+    zh_code: ZhCode = None,
+    en_code: EnCode = "en-US",
 ) -> None:
     """Convert aligned pairs between formats, e.g. TMX to JSONL."""
     from aligner.export import convert
@@ -189,12 +197,9 @@ def convert_command(
 @app.command("merge")
 def merge_command(
     sources: Annotated[list[str], typer.Argument(help="tmx, csv, tsv, jsonl or parquet files.")],
-    output: Annotated[str, typer.Option("-o", "--output", help="Output file, or - for stdout.")],
-    output_format: Annotated[
-        str | None,
-        typer.Option("--format", "-f", help="tmx, csv, tsv, jsonl, align, moses, parquet."),
-    ] = None,
-    dedupe: Annotated[bool, typer.Option(help="Write each distinct pair once.")] = False,
+    output: OutputTarget,
+    output_format: OutputFormat = None,
+    dedupe: Dedupe = False,
 ) -> None:
     """Merge several files of aligned pairs into one."""
     from aligner.export import merge
@@ -251,38 +256,27 @@ def batch_command(
     output_dir: Annotated[
         Path, typer.Option("-o", "--output", help="Folder for outputs, corpus and report.json.")
     ],
-    output_format: Annotated[
-        str, typer.Option("--format", "-f", help="tmx, csv, tsv, jsonl, align, moses, parquet.")
-    ] = "tmx",
+    output_format: OutputFormat = "tmx",
     jobs: Annotated[
         int, typer.Option("--jobs", "-j", min=1, help="Worker processes, one model each.")
     ] = 1,
-    presegmented: Annotated[
-        bool, typer.Option(help="Paired files hold one sentence per line.")
-    ] = False,
-    src_lang: Annotated[str | None, typer.Option(help="Source language: zh or en.")] = None,
-    tgt_lang: Annotated[str | None, typer.Option(help="Target language: zh or en.")] = None,
-    model: Annotated[
-        str | None,
-        typer.Option(help="sentence-transformers model name or path (default: offline USE)."),
-    ] = None,
-    device: Annotated[str, typer.Option(help="cpu, cuda, cuda:1, mps.")] = "cpu",
+    presegmented: Presegmented = False,
+    src_lang: SrcLang = None,
+    tgt_lang: TgtLang = None,
+    model: Model = None,
+    device: Device = "cpu",
     cache: Annotated[bool, typer.Option(help="Keep embeddings on disk for re-runs.")] = True,
     cache_dir: Annotated[
         Path | None, typer.Option(help="Embedding cache folder (default OUTPUT/.cache).")
     ] = None,
-    max_align: Annotated[int, typer.Option(help="Most sentences on one side of a bead.")] = 5,
-    min_score: Annotated[float, typer.Option(help="Drop beads scoring below this.")] = 0.0,
-    types: Annotated[
-        str | None, typer.Option(help="Keep only these bead types, e.g. 1-1,1-2.")
-    ] = None,
-    drop_unaligned: Annotated[bool, typer.Option(help="Leave out unaligned sentences.")] = False,
-    dedupe: Annotated[bool, typer.Option(help="Write each distinct pair once.")] = False,
-    zh_code: Annotated[
-        str | None, typer.Option(help="Chinese language code in TMX (default zh-CN/zh-TW).")
-    ] = None,
-    en_code: Annotated[str, typer.Option(help="English language code in TMX.")] = "en-US",
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+    max_align: MaxAlign = 5,
+    min_score: MinScore = 0.0,
+    types: Types = None,
+    drop_unaligned: DropUnaligned = False,
+    dedupe: Dedupe = False,
+    zh_code: ZhCode = None,
+    en_code: EnCode = "en-US",
+    quiet: Quiet = False,
 ) -> None:
     """Align every document in a folder; a re-run skips the finished ones."""
     from aligner.align import AlignConfig
@@ -358,7 +352,9 @@ def print_summary(beads: list[Bead], written: int, output: str) -> None:
         kinds[bead.kind] = kinds.get(bead.kind, 0) + 1
     breakdown = ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items()))
     where = "stdout" if output == "-" else output
-    stderr.print(f"{len(beads)} beads ({breakdown}); wrote {written} units to {where}", highlight=False)
+    stderr.print(
+        f"{len(beads)} beads ({breakdown}); wrote {written} units to {where}", highlight=False
+    )
 
 
 def run() -> None:
