@@ -275,7 +275,7 @@ def test_moses_corpus_concatenates_documents(tmp_path: Path) -> None:
 
 
 def test_cli_exit_code_and_stderr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(batch, "load_embedder", lambda model=None, device="cpu": NumberEmbedder())
+    monkeypatch.setattr(batch, "load_embedder", lambda model=None, device="cpu", threads=None: NumberEmbedder())
     source, out = tmp_path / "in", tmp_path / "out"
     source.mkdir()
     write_pair(source, "good", range(3))
