@@ -16,11 +16,12 @@ import typer
 from rich.console import Console
 
 from aligner import __version__
-from aligner.data import AlignerError, Bead, Lang
+from aligner.data import AlignerError, Bead, Lang, Script
 from aligner.export import ExportOptions, format_for, write_alignments
 
 if TYPE_CHECKING:
     from aligner.batch import BatchReport
+    from aligner.pipeline import PipelineOptions
 
 app = typer.Typer(
     help="Align Chinese and English text: clean, split, segment, embed, align, export.",
@@ -58,6 +59,12 @@ ZhCode = Annotated[
 ]
 EnCode = Annotated[str, typer.Option(help="English language code in TMX.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")]
+ToSimplified = Annotated[
+    bool, typer.Option(help="Convert the Chinese text to Simplified characters.")
+]
+ToTraditional = Annotated[
+    bool, typer.Option(help="Convert the Chinese text to Traditional characters.")
+]
 
 
 def fail(message: str) -> typer.Exit:
@@ -121,12 +128,8 @@ def align_command(
     dedupe: Dedupe = False,
     zh_code: ZhCode = None,
     en_code: EnCode = "en-US",
-    to_simplified: Annotated[
-        bool, typer.Option(help="Convert the Chinese text to Simplified characters.")
-    ] = False,
-    to_traditional: Annotated[
-        bool, typer.Option(help="Convert the Chinese text to Traditional characters.")
-    ] = False,
+    to_simplified: ToSimplified = False,
+    to_traditional: ToTraditional = False,
     report: Annotated[bool, typer.Option(help="Print what cleaning repaired.")] = False,
     glossary: Annotated[
         str | None, typer.Option(help="Also write a glossary of term pairs to this file.")
@@ -134,27 +137,13 @@ def align_command(
     quiet: Quiet = False,
 ) -> None:
     """Align one mixed document, or a source and a target file."""
-    from aligner.align import AlignConfig
-    from aligner.clean import CleanOptions
     from aligner.embed import load_embedder
-    from aligner.pipeline import PipelineOptions, align_inputs
+    from aligner.pipeline import align_inputs
 
     def run() -> None:
-        if to_simplified and to_traditional:
-            raise AlignerError("choose one of --to-simplified and --to-traditional")
         fmt = format_for(output, output_format)
-        options = PipelineOptions(
-            presegmented=presegmented,
-            src_lang=parse_lang(src_lang),
-            tgt_lang=parse_lang(tgt_lang),
-            clean=CleanOptions(
-                to_script="simplified"
-                if to_simplified
-                else "traditional"
-                if to_traditional
-                else None
-            ),
-            align=AlignConfig(max_align=max_align),
+        options = pipeline_options(
+            presegmented, src_lang, tgt_lang, max_align, to_simplified, to_traditional
         )
         embedder = load_embedder(model, device)
         with status("Aligning…", quiet):
@@ -270,6 +259,8 @@ def batch_command(
         Path | None, typer.Option(help="Embedding cache folder (default OUTPUT/.cache).")
     ] = None,
     max_align: MaxAlign = 5,
+    to_simplified: ToSimplified = False,
+    to_traditional: ToTraditional = False,
     min_score: MinScore = 0.0,
     types: Types = None,
     drop_unaligned: DropUnaligned = False,
@@ -279,16 +270,11 @@ def batch_command(
     quiet: Quiet = False,
 ) -> None:
     """Align every document in a folder; a re-run skips the finished ones."""
-    from aligner.align import AlignConfig
     from aligner.batch import BatchSettings, print_report, run_batch
-    from aligner.pipeline import PipelineOptions
 
     def run() -> BatchReport:
-        pipeline = PipelineOptions(
-            presegmented=presegmented,
-            src_lang=parse_lang(src_lang),
-            tgt_lang=parse_lang(tgt_lang),
-            align=AlignConfig(max_align=max_align),
+        pipeline = pipeline_options(
+            presegmented, src_lang, tgt_lang, max_align, to_simplified, to_traditional
         )
         export = export_options(min_score, types, drop_unaligned, dedupe, zh_code, en_code)
         fmt = format_for(str(output_dir), output_format)
@@ -316,6 +302,33 @@ def parse_lang(value: str | None) -> Lang | None:
     if lowered.startswith("en") or lowered == "english":
         return "en"
     raise AlignerError(f"unknown language {value!r}: use zh or en")
+
+
+def pipeline_options(
+    presegmented: bool,
+    src_lang: str | None,
+    tgt_lang: str | None,
+    max_align: int,
+    to_simplified: bool,
+    to_traditional: bool,
+) -> PipelineOptions:
+    """The stage options shared by `align` and `batch`."""
+    from aligner.align import AlignConfig
+    from aligner.clean import CleanOptions
+    from aligner.pipeline import PipelineOptions
+
+    if to_simplified and to_traditional:
+        raise AlignerError("choose one of --to-simplified and --to-traditional")
+    script: Script | None = (
+        "simplified" if to_simplified else "traditional" if to_traditional else None
+    )
+    return PipelineOptions(
+        presegmented=presegmented,
+        src_lang=parse_lang(src_lang),
+        tgt_lang=parse_lang(tgt_lang),
+        clean=CleanOptions(to_script=script),
+        align=AlignConfig(max_align=max_align),
+    )
 
 
 def export_options(

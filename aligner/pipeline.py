@@ -12,7 +12,7 @@ from pathlib import Path
 
 from aligner.align import AlignConfig, align
 from aligner.clean import CleanOptions, clean, detect_script, read_text
-from aligner.data import AlignerError, Alignment, Lang, Paragraph, Script, Sentence
+from aligner.data import AlignerError, Alignment, Lang, Paragraph, Sentence
 from aligner.embed import Embedder, load_embedder
 from aligner.segment import SegmentOptions, presegmented, segment
 from aligner.split import dominant_language, split_languages, split_monolingual
@@ -46,9 +46,7 @@ def _clean_lines(text: str, options: CleanOptions, repairs: Counter[str]) -> str
     return cleaned.text
 
 
-def _sentences_of(
-    text: str, lang: Lang, options: PipelineOptions, origin: str
-) -> list[Sentence]:
+def _sentences_of(text: str, lang: Lang, options: PipelineOptions, origin: str) -> list[Sentence]:
     """One monolingual file's sentences; presegmented input keeps line numbers as ids."""
     if options.presegmented:
         sentences = presegmented(text, lang)
@@ -68,8 +66,27 @@ def _language_of(text: str, given: Lang | None, origin: str) -> Lang:
     return lang
 
 
-def _zh_script(sentences: list[Sentence]) -> Script:
-    return detect_script("".join(sentence.text for sentence in sentences[:2000]))
+def _aligned(
+    langs: tuple[Lang, Lang],
+    src: list[Sentence],
+    tgt: list[Sentence],
+    embedder: Embedder,
+    options: PipelineOptions,
+    name: str,
+    repairs: Counter[str],
+) -> AlignedDocument:
+    """Align two sentence lists; the TMX language code follows the Chinese side's script."""
+    zh_sentences = src if langs[0] == "zh" else tgt
+    alignment = Alignment(
+        src_lang=langs[0],
+        tgt_lang=langs[1],
+        src=src,
+        tgt=tgt,
+        beads=align(src, tgt, embedder, options.align),
+        name=name,
+        zh_script=detect_script("".join(s.text for s in zh_sentences[:2000])),
+    )
+    return AlignedDocument(alignment, repairs)
 
 
 def align_pair(
@@ -89,17 +106,7 @@ def align_pair(
         )
     src = _sentences_of(src_text, src_lang, options, str(src_path))
     tgt = _sentences_of(tgt_text, tgt_lang, options, str(tgt_path))
-    zh_sentences = src if src_lang == "zh" else tgt
-    alignment = Alignment(
-        src_lang=src_lang,
-        tgt_lang=tgt_lang,
-        src=src,
-        tgt=tgt,
-        beads=align(src, tgt, embedder, options.align),
-        name=src_path.name,
-        zh_script=_zh_script(zh_sentences),
-    )
-    return AlignedDocument(alignment, repairs)
+    return _aligned((src_lang, tgt_lang), src, tgt, embedder, options, src_path.name, repairs)
 
 
 def align_mixed(
@@ -108,9 +115,7 @@ def align_mixed(
     """Align one document whose Chinese and English paragraphs are interleaved."""
     options = options or PipelineOptions()
     if options.presegmented:
-        raise AlignerError(
-            "--presegmented needs two files (SRC TGT), one sentence per line each"
-        )
+        raise AlignerError("--presegmented needs two files (SRC TGT), one sentence per line each")
     repairs: Counter[str] = Counter()
     text = _clean_lines(read_text(path), options.clean, repairs)
     paragraphs = split_languages(text)
@@ -127,16 +132,7 @@ def align_mixed(
     tgt_lang: Lang = "en" if src_lang == "zh" else "zh"
     src = segment(by_lang[src_lang], options.segment)
     tgt = segment(by_lang[tgt_lang], options.segment)
-    alignment = Alignment(
-        src_lang=src_lang,
-        tgt_lang=tgt_lang,
-        src=src,
-        tgt=tgt,
-        beads=align(src, tgt, embedder, options.align),
-        name=path.name,
-        zh_script=_zh_script(src if src_lang == "zh" else tgt),
-    )
-    return AlignedDocument(alignment, repairs)
+    return _aligned((src_lang, tgt_lang), src, tgt, embedder, options, path.name, repairs)
 
 
 def align_inputs(
