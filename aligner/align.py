@@ -55,7 +55,10 @@ class AlignConfig:
 
     `skip_cost` is what leaving one sentence unaligned costs, on the scale of a bead's
     normalised similarity. `length_weight` scales the squared log length ratio and
-    `paragraph_penalty` is charged per side whose run crosses a paragraph boundary.
+    `paragraph_penalty` is charged per side whose run crosses a paragraph boundary;
+    in a mixed document, where each paragraph is translated as a whole by a nearby one,
+    crossing costs `mixed_paragraph_penalty` instead, so an untranslated paragraph is not
+    merged into its neighbour's bead.
     `score_slope` and `score_offset` map bead quality to a confidence in [0, 1]: a
     logistic fit, on MAC-Dev, of whether an aligned bead is exactly right.
 
@@ -68,6 +71,7 @@ class AlignConfig:
     skip_cost: float = 0.12
     length_weight: float = 0.1
     paragraph_penalty: float = 0.2
+    mixed_paragraph_penalty: float = 0.6
     anchor_bonus: float = 0.1
     score_slope: float = 4.8
     score_offset: float = -0.07
@@ -415,7 +419,9 @@ def align(
     tgt_paragraphs = np.array([sentence.paragraph for sentence in tgt], dtype=np.int64)
     interleaved = not set(src_paragraphs.tolist()) & set(tgt_paragraphs.tolist())
     params = np.array([
-        config.length_weight, config.paragraph_penalty, config.anchor_bonus, SIZE_EXPONENT,
+        config.length_weight,
+        config.mixed_paragraph_penalty if interleaved else config.paragraph_penalty,
+        config.anchor_bonus, SIZE_EXPONENT,
         config.paragraph_penalty if interleaved else 0.0, 0.0, 0.0,
     ])
     nodes_i, nodes_j = _one_to_one_path(

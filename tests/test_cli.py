@@ -59,6 +59,16 @@ def test_interview_questions_pair_with_their_translations(interview_rows: list[d
     assert "11,494" in patents["zh"]
 
 
+def test_questions_do_not_swallow_the_untranslated_answer_after_them(
+    interview_rows: list[dict[str, str]],
+) -> None:
+    for question in ["With 78% of the patents being inventions", "has been SenseTime’s mission",
+                     "SenseTime’s investment in R&D has increased year by year"]:
+        row = row_with(interview_rows, "en", question)
+        assert row["zh"].startswith("《IP PEOPLE》")
+        assert "Wang Xiaogang:" not in row["en"], row["en"]
+
+
 def test_untranslated_english_answers_stay_unaligned(interview_rows: list[dict[str, str]]) -> None:
     minicourses = row_with(interview_rows, "en", "We organize a team of top experts to develop mini-courses")
     assert minicourses["zh"] == ""
