@@ -31,7 +31,22 @@ _EXPORTS = {
     "ExportOptions": "aligner.export",
 }
 
-__all__ = [*_EXPORTS, "__version__"]
+__all__ = [
+    "AlignConfig",
+    "AlignedDocument",
+    "AlignerError",
+    "Alignment",
+    "Bead",
+    "ExportOptions",
+    "Paragraph",
+    "PipelineOptions",
+    "Sentence",
+    "__version__",
+    "align_document",
+    "load_embedder",
+    "read_alignments",
+    "write_alignments",
+]
 
 if TYPE_CHECKING:
     from aligner.align import AlignConfig

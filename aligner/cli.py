@@ -50,6 +50,13 @@ Model = Annotated[
 ]
 Device = Annotated[str, typer.Option(help="cpu, cuda, cuda:1, mps.")]
 MaxAlign = Annotated[int, typer.Option(help="Most sentences on one side of a bead.")]
+EmbeddedRun = Annotated[
+    int,
+    typer.Option(
+        help="Longest run of sentences embedded as text; longer runs combine vectors. "
+        "2 embeds 5x less text than 5 (for very large inputs), at some accuracy cost."
+    ),
+]
 MinScore = Annotated[float, typer.Option(help="Drop beads scoring below this.")]
 Types = Annotated[str | None, typer.Option(help="Keep only these bead types, e.g. 1-1,1-2.")]
 DropUnaligned = Annotated[bool, typer.Option(help="Leave out unaligned sentences.")]
@@ -122,6 +129,7 @@ def align_command(
     model: Model = None,
     device: Device = "cpu",
     max_align: MaxAlign = 5,
+    embedded_run: EmbeddedRun = 5,
     min_score: MinScore = 0.0,
     types: Types = None,
     drop_unaligned: DropUnaligned = False,
@@ -143,7 +151,7 @@ def align_command(
     def run() -> None:
         fmt = format_for(output, output_format)
         options = pipeline_options(
-            presegmented, src_lang, tgt_lang, max_align, to_simplified, to_traditional
+            presegmented, src_lang, tgt_lang, max_align, embedded_run, to_simplified, to_traditional
         )
         embedder = load_embedder(model, device)
         with status("Aligning…", quiet):
@@ -259,6 +267,7 @@ def batch_command(
         Path | None, typer.Option(help="Embedding cache folder (default OUTPUT/.cache).")
     ] = None,
     max_align: MaxAlign = 5,
+    embedded_run: EmbeddedRun = 5,
     to_simplified: ToSimplified = False,
     to_traditional: ToTraditional = False,
     min_score: MinScore = 0.0,
@@ -274,7 +283,7 @@ def batch_command(
 
     def run() -> BatchReport:
         pipeline = pipeline_options(
-            presegmented, src_lang, tgt_lang, max_align, to_simplified, to_traditional
+            presegmented, src_lang, tgt_lang, max_align, embedded_run, to_simplified, to_traditional
         )
         export = export_options(min_score, types, drop_unaligned, dedupe, zh_code, en_code)
         fmt = format_for(str(output_dir), output_format)
@@ -309,6 +318,7 @@ def pipeline_options(
     src_lang: str | None,
     tgt_lang: str | None,
     max_align: int,
+    embedded_run: int,
     to_simplified: bool,
     to_traditional: bool,
 ) -> PipelineOptions:
@@ -327,7 +337,7 @@ def pipeline_options(
         src_lang=parse_lang(src_lang),
         tgt_lang=parse_lang(tgt_lang),
         clean=CleanOptions(to_script=script),
-        align=AlignConfig(max_align=max_align),
+        align=AlignConfig(max_align=max_align, embedded_run=embedded_run),
     )
 
 

@@ -59,13 +59,17 @@ def main() -> None:
     parser.add_argument("--model", default=None, help="sentence-transformers model (default USE)")
     parser.add_argument("--out", type=Path, default=None, help="directory for the test ladders")
     parser.add_argument("--cache", type=Path, default=None, help="directory for an embedding cache")
+    parser.add_argument(
+        "--embedded-run", type=int, default=AlignConfig.embedded_run,
+        help="longest sentence run embedded as text (longer runs are combined vectors)",
+    )
     args = parser.parse_args()
     embedder = load_embedder(args.model)
     if args.cache:
         embedder = CachedEmbedder(embedder, args.cache)
     out = args.out or Path(tempfile.mkdtemp(prefix="mac-dev-"))
     out.mkdir(parents=True, exist_ok=True)
-    config = AlignConfig()
+    config = AlignConfig(embedded_run=args.embedded_run)
     console = Console()
     table = Table("chapter", "beads", "strict F1", "lax F1", "bead F1", "seconds")
     gold_all, test_all = [], []

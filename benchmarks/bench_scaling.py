@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from aligner.align import align
+from aligner.align import AlignConfig, align
 from aligner.data import Bead, Lang, Sentence
 from aligner.embed import Embedder, load_embedder
 from aligner.evaluate import evaluate
@@ -49,7 +49,9 @@ def sentences(document: str, lang: Lang) -> list[Sentence]:
     return [Sentence(line, lang) for line in lines]
 
 
-def measure(document: str, embedder: Embedder) -> tuple[list[Bead], float, float]:
+def measure(
+    document: str, embedder: Embedder, config: AlignConfig
+) -> tuple[list[Bead], float, float]:
     """Beads, CPU seconds and peak traced memory (MiB) of one alignment.
 
     CPU time rather than wall time, so other jobs on the machine do not skew the ratios.
@@ -57,21 +59,21 @@ def measure(document: str, embedder: Embedder) -> tuple[list[Bead], float, float
     src, tgt = sentences(document, "en"), sentences(document, "zh")
     tracemalloc.start()
     started = time.process_time()
-    beads = align(src, tgt, embedder)
+    beads = align(src, tgt, embedder, config)
     seconds = time.process_time() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return beads, seconds, peak / 2**20
 
 
-def series(documents: list[str], embedder: Embedder, label: str) -> None:
-    align(sentences("001", "en")[:50], sentences("001", "zh")[:50], embedder)  # compile numba
+def series(documents: list[str], embedder: Embedder, config: AlignConfig, label: str) -> None:
+    align(sentences("001", "en")[:50], sentences("001", "zh")[:50], embedder, config)  # compile
     print(f"\n{label}")
     print(f"{'doc':>4} {'en':>6} {'zh':>6} {'CPU s':>8} {'s ratio':>8} {'peak MiB':>9} "
           f"{'mem ratio':>9} {'per-sentence ratio':>18} {'strict F1':>9}")
     first: tuple[int, float, float] | None = None
     for document in documents:
-        beads, seconds, peak = measure(document, embedder)
+        beads, seconds, peak = measure(document, embedder, config)
         size = len(sentences(document, "en")) + len(sentences(document, "zh"))
         first = first or (size, seconds, peak)
         gold = read_ladder(DATA / "gold" / f"{document}.align")
@@ -86,11 +88,17 @@ def main() -> None:
     parser.add_argument("--dp-only", nargs="*", default=DOCUMENTS, metavar="DOC")
     parser.add_argument("--end-to-end", nargs="*", default=[], metavar="DOC")
     parser.add_argument("--model", default=None, help="sentence-transformers model (default USE)")
+    parser.add_argument(
+        "--embedded-run", type=int, default=AlignConfig.embedded_run,
+        help="longest sentence run embedded as text (longer runs are combined vectors)",
+    )
     args = parser.parse_args()
+    config = AlignConfig(embedded_run=args.embedded_run)
     if args.dp_only:
-        series(args.dp_only, RandomEmbedder(), "DP alone (random embeddings; F1 meaningless)")
+        series(args.dp_only, RandomEmbedder(), config, "DP alone (random embeddings; F1 meaningless)")
     if args.end_to_end:
-        series(args.end_to_end, load_embedder(args.model), "End to end (real embedder)")
+        label = f"End to end (real embedder, runs up to {config.embedded_run} embedded as text)"
+        series(args.end_to_end, load_embedder(args.model), config, label)
 
 
 if __name__ == "__main__":

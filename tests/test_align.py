@@ -95,6 +95,29 @@ class BagOfIdsEmbedder:
         return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
 
 
+class RecordingEmbedder(BagOfIdsEmbedder):
+    """Remembers how many sentences each text it was asked to embed holds."""
+
+    def __init__(self, vocabulary: int) -> None:
+        super().__init__(vocabulary)
+        self.run_lengths: list[int] = []
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.run_lengths.extend(text.count("。") + text.count(".") for text in texts)
+        return super().encode(texts)
+
+
+@pytest.mark.parametrize("embedded_run", [1, 2, 5])
+def test_long_runs_are_combined_from_embedded_pieces(embedded_run: int) -> None:
+    """Only runs up to `embedded_run` sentences are embedded; a 3-1 merge is still found."""
+    src = sentences([f"<{k}>。" for k in range(6)], "zh")
+    tgt = sentences(["<0>.", "<1> <2> <3>.", "<4>.", "<5>."], "en")
+    embedder = RecordingEmbedder(6)
+    beads = align(src, tgt, embedder, AlignConfig(embedded_run=embedded_run))
+    assert max(embedder.run_lengths) == embedded_run
+    assert pairs(beads) == [((0,), (0,)), ((1, 2, 3), (1,)), ((4,), (2,)), ((5,), (3,))]
+
+
 def test_long_input_goes_through_coarse_pass_and_finds_deletions() -> None:
     """3000 × 2990 sentences exceed the full-grid limit, so the path comes from halving."""
     count = 3000
