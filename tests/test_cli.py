@@ -81,11 +81,14 @@ def test_interview_loses_no_english_sentence(interview_rows: list[dict[str, str]
         assert sentence in english
 
 
-def test_tmx_output_parses_as_tmx(tmp_path: Path) -> None:
+def test_interview_tmx_is_valid_tmx_14(tmp_path: Path, shared_dir: Path) -> None:
     out = tmp_path / "interview.tmx"
     code, _, stderr = run("align", str(INTERVIEW), "-o", str(out), "-q")
     assert code == 0, stderr
-    root = etree.parse(str(out)).getroot()
+    tree = etree.parse(str(out))
+    dtd = etree.DTD(str(shared_dir / "specs" / "tmx14.dtd"))
+    assert dtd.validate(tree), dtd.error_log.filter_from_errors()
+    root = tree.getroot()
     assert root.tag == "tmx" and root.get("version") == "1.4"
     languages = {tuv.get("{http://www.w3.org/XML/1998/namespace}lang") for tuv in root.iter("tuv")}
     assert languages == {"zh-TW", "en-US"}
