@@ -30,7 +30,7 @@ from rich.table import Table
 
 from aligner.data import AlignerError, Lang
 from aligner.embed import DEFAULT_MODEL, CachedEmbedder, Embedder, load_embedder
-from aligner.export import READABLE_FORMATS, ExportOptions, merge, write_alignments
+from aligner.export import READABLE_FORMATS, ExportOptions, atomic_file, merge, write_alignments
 from aligner.pipeline import LANGUAGE_NAMES, PipelineOptions, align_inputs
 
 REPORT_NAME = "report.json"
@@ -530,20 +530,16 @@ def write_corpus(
 
 
 def _concatenate(parts: Iterable[Path], target: Path) -> None:
-    partial = target.with_name(f".{target.name}.part")
-    with partial.open("wb") as out:
+    with atomic_file(target) as out:
         for part in parts:
             with part.open("rb") as stream:
                 shutil.copyfileobj(stream, out)
-    os.replace(partial, target)
 
 
 def _save_report(report: BatchReport, output_dir: Path) -> None:
     """report.json replaces the journal: written whole and renamed, then the journal goes."""
-    path = output_dir / REPORT_NAME
-    partial = path.with_name(f".{path.name}.part")
-    partial.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(partial, path)
+    with atomic_file(output_dir / REPORT_NAME) as stream:
+        stream.write(json.dumps(report.to_json(), ensure_ascii=False, indent=1).encode("utf-8"))
     (output_dir / JOURNAL_NAME).unlink(missing_ok=True)
 
 

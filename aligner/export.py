@@ -222,12 +222,12 @@ def _output(out: str) -> Iterator[IO[bytes]]:
         yield sys.stdout.buffer
         sys.stdout.buffer.flush()
     else:
-        with _atomic_file(Path(out)) as stream:
+        with atomic_file(Path(out)) as stream:
             yield stream
 
 
 @contextmanager
-def _atomic_file(path: Path) -> Iterator[IO[bytes]]:
+def atomic_file(path: Path) -> Iterator[IO[bytes]]:
     """Write beside `path` and rename at the end, so a failure never leaves half a file."""
     partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
     try:
@@ -386,7 +386,7 @@ def _write_moses(alignments: Iterable[Alignment], out: str, options: ExportOptio
     with ExitStack() as stack:
         files = {}
         for lang in ("zh", "en"):
-            stream = stack.enter_context(_atomic_file(Path(f"{out}.en-zh.{lang}")))
+            stream = stack.enter_context(atomic_file(Path(f"{out}.en-zh.{lang}")))
             files[lang] = stack.enter_context(_text(stream, "utf-8"))
         for unit in iter_units(alignments, options):
             lines = {lang: _one_line(unit.text_in(lang)) for lang in ("zh", "en")}
@@ -432,7 +432,7 @@ def _write_parquet(alignments: Iterable[Alignment], out: str, options: ExportOpt
     schema = pa.schema(list(zip(_columns(*langs), types)))
     units = iter_units(documents, options)
     written = 0
-    with _atomic_file(Path(out)) as stream, pa.parquet.ParquetWriter(stream, schema) as writer:
+    with atomic_file(Path(out)) as stream, pa.parquet.ParquetWriter(stream, schema) as writer:
         while batch := list(islice(units, _PARQUET_BATCH)):
             columns = [
                 [unit.text_in(langs[0]) for unit in batch],

@@ -14,9 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import os
 import re
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -33,7 +31,7 @@ from scipy import sparse
 
 from aligner.data import AlignerError, Alignment, Sentence, join_sentences
 from aligner.embed import Embedder
-from aligner.export import read_alignments
+from aligner.export import atomic_file, read_alignments
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -571,21 +569,10 @@ def glossary_format(out: str, fmt: str | None = None) -> str:
     return name
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder so a crash leaves no half file."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def write_glossary(terms: Sequence[TermPair], out: str, fmt: str | None = None) -> None:
     """Write the glossary as CSV, TSV, TBX-Basic or an OmegaT tab-separated file."""
-    _atomic_write(Path(out), _WRITERS[glossary_format(out, fmt)](terms))
+    with atomic_file(Path(out)) as stream:
+        stream.write(_WRITERS[glossary_format(out, fmt)](terms))
 
 
 def glossary_file(
