@@ -276,7 +276,7 @@ def band_dp(
     for i in range(rows):
         offsets[i + 1] = offsets[i] + band_high[i] - band_low[i] + 1
     gain = np.full(offsets[rows], -np.inf)
-    choice = np.full(offsets[rows], -1, dtype=np.int8)
+    choice = np.full(offsets[rows], -1, dtype=np.int16)
     gain[0] = 0.0
     for i in range(rows):
         for j in range(band_low[i], band_high[i] + 1):

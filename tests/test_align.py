@@ -216,3 +216,13 @@ def test_dp_matches_exhaustive_search(seed: int) -> None:
     assert total == pytest.approx(exhaustive_best(features, shapes, rows, columns, 0.12, params))
     steps = np.array(shapes)[path]
     assert steps.sum(axis=0).tolist() == [rows, columns]
+
+
+def test_bead_shapes_beyond_127_decode_correctly() -> None:
+    """With --max-align 16 there are 138 shapes; the 16-1 bead is the last one."""
+    src = sentences([f"<{k}>。" for k in range(16)], "zh")
+    tgt = sentences([" ".join(f"<{k}>" for k in range(16)) + "."], "en")
+    config = AlignConfig(max_align=16)
+    assert len(bead_shapes(config.max_align)) > 127
+    beads = align(src, tgt, BagOfIdsEmbedder(16), config)
+    assert pairs(beads) == [(tuple(range(16)), (0,))]
