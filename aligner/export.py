@@ -38,7 +38,7 @@ from typing import IO, Any
 from lxml import etree
 
 from aligner import __version__
-from aligner.clean import detect_script
+from aligner.clean import detect_script, read_text
 from aligner.data import AlignerError, Alignment, Bead, Lang, Script, Sentence, join_sentences
 
 FORMATS = ("tmx", "csv", "tsv", "jsonl", "align", "moses", "parquet")
@@ -231,7 +231,11 @@ def atomic_file(path: Path) -> Iterator[IO[bytes]]:
     """Write beside `path` and rename at the end, so a failure never leaves half a file."""
     partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
     try:
-        with partial.open("xb") as stream:
+        opened = partial.open("xb")
+    except OSError as error:
+        raise AlignerError(f"{path}: cannot write: {error.strerror}") from None
+    try:
+        with opened as stream:
             yield stream
         os.replace(partial, path)
     except BaseException:
@@ -469,7 +473,7 @@ def read_alignments(path: str) -> list[Alignment]:
         )
     try:
         return _assemble(readers[fmt](Path(path)))
-    except (etree.XMLSyntaxError, UnicodeDecodeError, csv.Error) as error:
+    except (etree.XMLSyntaxError, csv.Error, ValueError) as error:
         raise AlignerError(f"{path}: not a readable {fmt} file: {error}") from None
 
 
@@ -619,6 +623,8 @@ def _json_unit(line: str, where: str) -> Unit:
         src_lang, tgt_lang = translation
         if {src_lang, tgt_lang} != {"zh", "en"}:
             raise ValueError
+        if not all(isinstance(text, str) for text in translation.values()):
+            raise ValueError
         return Unit(
             src_lang=src_lang,
             tgt_lang=tgt_lang,
@@ -700,8 +706,7 @@ class _DocumentBuilder:
             tgt=sentences[self.tgt_lang],
             beads=self.beads,
             name=self.name,
-            zh_script=self.zh_script
-            or detect_script("".join(islice(self.texts["zh"].values(), 2000))),
+            zh_script=self.zh_script or detect_script("".join(self.texts["zh"].values())),
         )
 
     def _sentences(self, lang: Lang) -> list[Sentence]:
@@ -748,9 +753,15 @@ def parse_ladder(text: str, origin: str = "ladder") -> list[Bead]:
         if match is None:
             raise AlignerError(f"{origin}:{number}: not a ladder line: {line.strip()[:60]!r}")
         src, tgt, score = match.groups()
-        beads.append(Bead(_ladder_ids(src), _ladder_ids(tgt), float(score) if score else 1.0))
+        try:
+            beads.append(Bead(_ladder_ids(src), _ladder_ids(tgt), float(score) if score else 1.0))
+        except ValueError:
+            raise AlignerError(
+                f"{origin}:{number}: not a ladder line: {line.strip()[:60]!r}"
+            ) from None
     return beads
 
 
 def read_ladder(path: Path) -> list[Bead]:
-    return parse_ladder(path.read_text(encoding="utf-8"), origin=str(path))
+    """A ladder file, read with the same encoding checks as any user input."""
+    return parse_ladder(read_text(path), origin=str(path))

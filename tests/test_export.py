@@ -494,3 +494,18 @@ def test_streams_that_need_files_refuse_stdout(press: Alignment) -> None:
     for fmt in ("moses", "parquet"):
         with pytest.raises(AlignerError, match="stdout"):
             write_alignments([press], "-", fmt)
+
+
+@pytest.mark.parametrize(
+    "line", ["[1,,2]:[0]", "[0]:[1]:e", "[0]:[1]:1.0.0"]
+)
+def test_malformed_ladder_line_is_one_clear_error(line: str) -> None:
+    with pytest.raises(AlignerError, match="not a ladder line"):
+        parse_ladder(f"[0]:[0]\n{line}\n", origin="x.align")
+
+
+def test_jsonl_with_non_text_translation_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"translation": {"zh": 1, "en": "x"}}\n', encoding="utf-8")
+    with pytest.raises(AlignerError, match="bad.jsonl"):
+        read_alignments(str(bad))
