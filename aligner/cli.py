@@ -6,7 +6,7 @@ Data goes to files or stdout; progress, reports and errors go to stderr. An
 
 from __future__ import annotations
 
-import sys
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -49,12 +49,13 @@ Model = Annotated[
     typer.Option(help="sentence-transformers model name or path (default: offline USE)."),
 ]
 Device = Annotated[str, typer.Option(help="cpu, cuda, cuda:1, mps.")]
-MaxAlign = Annotated[int, typer.Option(help="Most sentences on one side of a bead.")]
+MaxAlign = Annotated[int, typer.Option(min=1, help="Most sentences on one side of a bead.")]
 EmbeddedRun = Annotated[
     int,
     typer.Option(
+        min=1,
         help="Longest run of sentences embedded as text; longer runs combine vectors. "
-        "2 embeds 5x less text than 5 (for very large inputs), at some accuracy cost."
+        "2 embeds 5x less text than 5 (for very large inputs), at some accuracy cost.",
     ),
 ]
 MinScore = Annotated[float, typer.Option(help="Drop beads scoring below this.")]
@@ -150,6 +151,14 @@ def align_command(
 
     def run() -> None:
         fmt = format_for(output, output_format)
+        folder = Path(output).parent
+        if output != "-" and not folder.is_dir():
+            raise AlignerError(f"{output}: the folder {folder} does not exist")
+        export = export_options(min_score, types, drop_unaligned, dedupe, zh_code, en_code)
+        if glossary:
+            from aligner.glossary import glossary_format
+
+            glossary_format(glossary)
         options = pipeline_options(
             presegmented, src_lang, tgt_lang, max_align, embedded_run, to_simplified, to_traditional
         )
@@ -158,7 +167,6 @@ def align_command(
             document = align_inputs(list(inputs), embedder, options)
         if report:
             print_repairs(document.repairs)
-        export = export_options(min_score, types, drop_unaligned, dedupe, zh_code, en_code)
         written = write_alignments([document.alignment], output, fmt, export)
         if glossary:
             from aligner.glossary import extract_glossary, write_glossary
@@ -186,8 +194,11 @@ def convert_command(
     """Convert aligned pairs between formats, e.g. TMX to JSONL."""
     from aligner.export import convert
 
-    options = export_options(min_score, types, drop_unaligned, dedupe, zh_code, en_code)
-    written = run_reporting_errors(lambda: convert(source, output, output_format, options))
+    def run() -> int:
+        options = export_options(min_score, types, drop_unaligned, dedupe, zh_code, en_code)
+        return convert(source, output, output_format, options)
+
+    written = run_reporting_errors(run)
     stderr.print(f"wrote {written} units to {'stdout' if output == '-' else output}")
 
 
@@ -220,7 +231,7 @@ def evaluate_command(
 
 @app.command("glossary")
 def glossary_command(
-    source: Annotated[str, typer.Argument(help="Aligned pairs: tmx, csv, tsv or jsonl.")],
+    source: Annotated[str, typer.Argument(help="Aligned pairs: tmx, csv, tsv, jsonl or parquet.")],
     output: Annotated[
         str, typer.Option("-o", "--output", help="Glossary: .csv, .tsv, .tbx or .txt (OmegaT).")
     ],
@@ -282,6 +293,8 @@ def batch_command(
     from aligner.batch import BatchSettings, print_report, run_batch
 
     def run() -> BatchReport:
+        if cache_dir is not None and not cache:
+            raise AlignerError("--cache-dir has no effect with --no-cache; drop one of them")
         pipeline = pipeline_options(
             presegmented, src_lang, tgt_lang, max_align, embedded_run, to_simplified, to_traditional
         )
@@ -349,8 +362,11 @@ def export_options(
     zh_code: str | None,
     en_code: str,
 ) -> ExportOptions:
-    """The filters and language codes shared by `align` and `convert`."""
+    """The filters and language codes shared by `align`, `convert` and `batch`."""
     wanted = frozenset(kind.strip() for kind in types.split(",")) if types else None
+    unknown = sorted(kind for kind in wanted or () if not re.fullmatch(r"\d+-\d+", kind))
+    if unknown:
+        raise AlignerError(f"--types takes bead types such as 1-1,1-2; not {', '.join(unknown)}")
     return ExportOptions(
         min_score=min_score,
         types=wanted,
@@ -378,11 +394,3 @@ def print_summary(beads: list[Bead], written: int, output: str) -> None:
     stderr.print(
         f"{len(beads)} beads ({breakdown}); wrote {written} units to {where}", highlight=False
     )
-
-
-def run() -> None:
-    """Entry point that keeps Ctrl-C quiet."""
-    try:
-        app()
-    except KeyboardInterrupt:
-        sys.exit(130)

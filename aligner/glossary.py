@@ -583,7 +583,7 @@ def glossary_file(
     min_frequency: int = 2,
     fmt: str | None = None,
 ) -> int:
-    """Read aligned pairs (tmx, csv, tsv, jsonl) and write their glossary; returns its size."""
+    """Read aligned pairs (tmx, csv, tsv, jsonl, parquet) and write their glossary; returns its size."""
     fmt = glossary_format(out, fmt)
     terms = extract_glossary(read_alignments(source), embedder, top, min_frequency)
     write_glossary(terms, out, fmt)

@@ -221,3 +221,25 @@ def test_merge_with_dedupe_keeps_one_copy(interview_tmx: Path, tmp_path: Path) -
 def test_convert_missing_file_is_one_line_error(tmp_path: Path) -> None:
     code, _, stderr = run("convert", str(tmp_path / "none.tmx"), "-o", str(tmp_path / "x.csv"))
     assert code == 1 and len(stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--types", "1:1"], "--types"),
+        (["--glossary", "terms.xlsx"], "glossary format"),
+    ],
+)
+def test_bad_options_fail_before_any_output(
+    tmp_path: Path, extra: list[str], message: str
+) -> None:
+    out = tmp_path / "out.csv"
+    code, _, stderr = run("align", str(INTERVIEW), "-o", str(out), "-q", *extra)
+    assert code == 1 and message in stderr
+    assert not out.exists()
+
+
+def test_missing_output_folder_is_named(tmp_path: Path) -> None:
+    out = tmp_path / "no-such-folder" / "out.csv"
+    code, _, stderr = run("align", str(INTERVIEW), "-o", str(out), "-q")
+    assert code == 1 and "no-such-folder" in stderr and "does not exist" in stderr
