@@ -31,7 +31,7 @@ from rich.table import Table
 from aligner.data import AlignerError, Lang
 from aligner.embed import DEFAULT_MODEL, CachedEmbedder, Embedder, load_embedder
 from aligner.export import READABLE_FORMATS, ExportOptions, atomic_file, merge, write_alignments
-from aligner.pipeline import LANGUAGE_NAMES, PipelineOptions, align_inputs
+from aligner.pipeline import LANGUAGE_NAMES, PipelineOptions, align_inputs, direction
 
 REPORT_NAME = "report.json"
 JOURNAL_NAME = ".journal.jsonl"
@@ -285,7 +285,7 @@ class _Plan:
     settings: BatchSettings
 
 
-def align_document(
+def _align_one(
     document: Document, digest: str, embedder: Embedder, plan: _Plan
 ) -> DocumentRecord:
     """Align and write one document; any error becomes a failed record, never an exception."""
@@ -362,7 +362,7 @@ def _start_worker(
 
 
 def _align_in_worker(document: Document, digest: str, plan: _Plan) -> DocumentRecord:
-    return align_document(document, digest, _worker["embedder"], plan)
+    return _align_one(document, digest, _worker["embedder"], plan)
 
 
 def _load_records(output_dir: Path) -> dict[str, DocumentRecord]:
@@ -410,7 +410,7 @@ def run_batch(
     started = time.perf_counter()
     if not input_dir.is_dir():
         raise AlignerError(f"{input_dir}: not a folder")
-    documents, problems = find_documents(input_dir, output_dir, settings.pipeline.src_lang or "zh")
+    documents, problems = find_documents(input_dir, output_dir, direction(settings.pipeline)[0])
     if not documents and not problems:
         raise AlignerError(
             f"{input_dir}: no documents found (expected NAME.zh.txt + NAME.en.txt, "
@@ -473,7 +473,7 @@ def _align_all(
         embedder = load(settings.model, settings.device, os.cpu_count() or 1)
         embedder = CachedEmbedder(embedder, cache) if cache else embedder
         for document, digest in todo:
-            yield align_document(document, digest, embedder, plan)
+            yield _align_one(document, digest, embedder, plan)
         return
     threads = max(1, (os.cpu_count() or 1) // jobs)
     with ProcessPoolExecutor(

@@ -40,6 +40,12 @@ class AlignedDocument:
     repairs: Counter[str]
 
 
+def direction(options: PipelineOptions) -> tuple[Lang, Lang]:
+    """Source and target language: Chinese to English unless the options say otherwise."""
+    src_lang: Lang = options.src_lang or ("en" if options.tgt_lang == "zh" else "zh")
+    return src_lang, "en" if src_lang == "zh" else "zh"
+
+
 def _clean_lines(text: str, options: CleanOptions, repairs: Counter[str]) -> str:
     cleaned = clean(text, options)
     repairs.update(cleaned.repairs)
@@ -84,7 +90,7 @@ def _aligned(
         tgt=tgt,
         beads=align(src, tgt, embedder, options.align),
         name=name,
-        zh_script=detect_script("".join(s.text for s in zh_sentences[:2000])),
+        zh_script=detect_script("".join(sentence.text for sentence in zh_sentences)),
     )
     return AlignedDocument(alignment, repairs)
 
@@ -128,8 +134,7 @@ def align_mixed(
             f"{path}: no {' or '.join(missing)} text found; a mixed document needs both languages "
             "(for two files use: aligner align SRC TGT)"
         )
-    src_lang: Lang = options.src_lang or ("en" if options.tgt_lang == "zh" else "zh")
-    tgt_lang: Lang = "en" if src_lang == "zh" else "zh"
+    src_lang, tgt_lang = direction(options)
     src = segment(by_lang[src_lang], options.segment)
     tgt = segment(by_lang[tgt_lang], options.segment)
     return _aligned((src_lang, tgt_lang), src, tgt, embedder, options, path.name, repairs)
