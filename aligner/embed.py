@@ -77,9 +77,12 @@ class UniversalSentenceEncoder:
         return opencc.OpenCC("t2s")
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        if self.to_simplified:
-            texts = [self._to_simplified.convert(text) for text in texts]
-        return _encode_unique(texts, self._model.encode, self.dimension)
+        def encode_batch(batch: list[str]) -> np.ndarray:
+            if self.to_simplified:
+                batch = [self._to_simplified.convert(text) for text in batch]
+            return self._model.encode(batch)
+
+        return _encode_unique(list(texts), encode_batch, self.dimension)
 
 
 class SentenceTransformerEmbedder:
