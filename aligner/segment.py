@@ -8,14 +8,11 @@ sentences ever cross a paragraph.
 
 from __future__ import annotations
 
-import logging
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from itertools import pairwise
-from typing import Any
 
 from aligner.data import Lang, Paragraph, Sentence
 
@@ -173,24 +170,3 @@ def presegmented(text: str, lang: Lang) -> list[Sentence]:
     if text.endswith("\n"):
         lines.pop()
     return [Sentence(line.strip(), lang) for line in lines]
-
-
-@cache
-def _jieba() -> Any:
-    """jieba's tokenizer, loaded on first use and without its start-up chatter on stderr."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    return tokenizer
-
-
-_ENGLISH_WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
-
-
-def words(text: str, lang: Lang) -> list[str]:
-    """Word tokens (no spaces or punctuation), for length features and glossaries."""
-    if lang == "zh":
-        return [token for token in _jieba().lcut(text) if any(c.isalnum() for c in token)]
-    return _ENGLISH_WORD.findall(text)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -318,3 +320,14 @@ def test_glossary_file_reads_an_aligned_export(tmp_path: Path) -> None:
     out = tmp_path / "terms.txt"
     assert glossary_file(str(source), str(out), None) == 2
     assert out.read_text(encoding="utf-8").splitlines()[0].startswith("醫院\thospital\t")
+
+
+def test_jieba_starts_quietly() -> None:
+    """Glossary extraction loads jieba without its start-up chatter on stderr."""
+    script = (
+        "from aligner.glossary import extract_glossary; import jieba.posseg; "
+        "print(list(jieba.posseg.cut('人工智能產業')))"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert run.stderr == ""
+    assert run.stdout.strip()

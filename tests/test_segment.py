@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +11,7 @@ from hypothesis import strategies as st
 
 from aligner.clean import clean, read_text
 from aligner.data import Paragraph, Sentence
-from aligner.segment import SegmentOptions, presegmented, segment, words
+from aligner.segment import SegmentOptions, presegmented, segment
 from aligner.split import split_languages
 
 SEEDS = Path(__file__).parents[1] / "seeds"
@@ -219,7 +217,7 @@ def test_every_cleaned_character_lands_in_one_sentence_in_order(
     assert all(s.text and s.text == s.text.strip() for s in found)
 
 
-# ---------------------------------------------------------------- presegmented and words
+# ---------------------------------------------------------------- presegmented
 
 
 def test_presegmented_keeps_every_line_as_a_sentence() -> None:
@@ -227,23 +225,3 @@ def test_presegmented_keeps_every_line_as_a_sentence() -> None:
     assert found == [Sentence("第一句", "zh"), Sentence("", "zh"), Sentence("third", "zh")]
     assert len(presegmented("a\nb", "en")) == 2
     assert len(presegmented("a\nb\n\n", "en")) == 3
-
-
-def test_words() -> None:
-    assert words("SenseTime’s 4-1 win, in 2016!", "en") == [
-        "SenseTime’s",
-        "4-1",
-        "win",
-        "in",
-        "2016",
-    ]
-    chinese = words("商湯科技 成立於香港。", "zh")
-    assert "".join(chinese) == "商湯科技成立於香港"
-    assert 2 <= len(chinese) <= 6
-
-
-def test_jieba_starts_quietly() -> None:
-    script = "from aligner.segment import words; print(words('人工智能產業', 'zh'))"
-    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    assert run.stderr == ""
-    assert run.stdout.strip()
