@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
@@ -69,6 +70,13 @@ EnCode = Annotated[str, typer.Option(help="English language code in TMX.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")]
 ToSimplified = Annotated[
     bool, typer.Option(help="Convert the Chinese text to Simplified characters.")
+]
+NoRepair = Annotated[
+    list[str] | None,
+    typer.Option(
+        help="Switch a cleaning repair off (repeatable): pinyin-glosses, big5-mojibake, "
+        "encoding-mojibake, pdf-hyphens, html-residue, invisible-chars, whitespace."
+    ),
 ]
 ToTraditional = Annotated[
     bool, typer.Option(help="Convert the Chinese text to Traditional characters.")
@@ -139,6 +147,7 @@ def align_command(
     en_code: EnCode = "en-US",
     to_simplified: ToSimplified = False,
     to_traditional: ToTraditional = False,
+    no_repair: NoRepair = None,
     report: Annotated[bool, typer.Option(help="Print what cleaning repaired.")] = False,
     glossary: Annotated[
         str | None, typer.Option(help="Also write a glossary of term pairs to this file.")
@@ -160,7 +169,14 @@ def align_command(
 
             glossary_format(glossary)
         options = pipeline_options(
-            presegmented, src_lang, tgt_lang, max_align, embedded_run, to_simplified, to_traditional
+            presegmented,
+            src_lang,
+            tgt_lang,
+            max_align,
+            embedded_run,
+            to_simplified,
+            to_traditional,
+            no_repair or [],
         )
         embedder = load_embedder(model, device)
         with status("Aligning…", quiet):
@@ -281,6 +297,7 @@ def batch_command(
     embedded_run: EmbeddedRun = 5,
     to_simplified: ToSimplified = False,
     to_traditional: ToTraditional = False,
+    no_repair: NoRepair = None,
     min_score: MinScore = 0.0,
     types: Types = None,
     drop_unaligned: DropUnaligned = False,
@@ -296,7 +313,14 @@ def batch_command(
         if cache_dir is not None and not cache:
             raise AlignerError("--cache-dir has no effect with --no-cache; drop one of them")
         pipeline = pipeline_options(
-            presegmented, src_lang, tgt_lang, max_align, embedded_run, to_simplified, to_traditional
+            presegmented,
+            src_lang,
+            tgt_lang,
+            max_align,
+            embedded_run,
+            to_simplified,
+            to_traditional,
+            no_repair or [],
         )
         export = export_options(min_score, types, drop_unaligned, dedupe, zh_code, en_code)
         fmt = format_for(str(output_dir), output_format)
@@ -334,6 +358,7 @@ def pipeline_options(
     embedded_run: int,
     to_simplified: bool,
     to_traditional: bool,
+    no_repair: list[str],
 ) -> PipelineOptions:
     """The stage options shared by `align` and `batch`."""
     from aligner.align import AlignConfig
@@ -345,11 +370,18 @@ def pipeline_options(
     script: Script | None = (
         "simplified" if to_simplified else "traditional" if to_traditional else None
     )
+    switches = {field.name for field in fields(CleanOptions) if field.type in (bool, "bool")}
+    off = {name.strip().lower().replace("-", "_") for name in no_repair}
+    if unknown := sorted(off - switches):
+        raise AlignerError(
+            f"unknown repair {', '.join(unknown)}; choose from "
+            + ", ".join(sorted(name.replace("_", "-") for name in switches))
+        )
     return PipelineOptions(
         presegmented=presegmented,
         src_lang=parse_lang(src_lang),
         tgt_lang=parse_lang(tgt_lang),
-        clean=CleanOptions(to_script=script),
+        clean=CleanOptions(to_script=script, **dict.fromkeys(off, False)),
         align=AlignConfig(max_align=max_align, embedded_run=embedded_run),
     )
 

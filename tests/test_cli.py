@@ -243,3 +243,12 @@ def test_missing_output_folder_is_named(tmp_path: Path) -> None:
     out = tmp_path / "no-such-folder" / "out.csv"
     code, _, stderr = run("align", str(INTERVIEW), "-o", str(out), "-q")
     assert code == 1 and "no-such-folder" in stderr and "does not exist" in stderr
+
+
+def test_a_repair_can_be_switched_off(tmp_path: Path) -> None:
+    out = tmp_path / "raw.csv"
+    code, _, stderr = run("align", str(INTERVIEW), "-o", str(out), "-q", "--no-repair", "pinyin-glosses")
+    assert code == 0, stderr
+    assert "產(chǎn)" in out.read_text(encoding="utf-8")
+    code, _, stderr = run("align", str(INTERVIEW), "-o", str(out), "-q", "--no-repair", "spelling")
+    assert code == 1 and "pinyin-glosses" in stderr
