@@ -17,6 +17,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from aligner.align import AlignConfig
 from aligner.batch import BatchSettings, run_batch
 from aligner.pipeline import PipelineOptions
 
@@ -44,11 +45,13 @@ def stage_mac(root: Path, copies: int) -> Path:
     return folder
 
 
-def measure(source: Path, work: Path, jobs: int, cache: Path) -> tuple[float, int, int]:
+def measure(
+    source: Path, work: Path, jobs: int, cache: Path, config: AlignConfig
+) -> tuple[float, int, int]:
     output = work / "out"
     shutil.rmtree(output, ignore_errors=True)
     settings = BatchSettings(
-        pipeline=PipelineOptions(presegmented=True),
+        pipeline=PipelineOptions(presegmented=True, align=config),
         fmt="tsv",
         jobs=jobs,
         cache_dir=cache,
@@ -66,7 +69,12 @@ def main() -> None:
     parser.add_argument("--bible", nargs="*", default=["001"], help="bible-scaling documents")
     parser.add_argument("--mac-copies", type=int, default=5, help="copies of MAC-Dev (0: skip)")
     parser.add_argument("--jobs", nargs="+", type=int, default=[1, 2])
+    parser.add_argument(
+        "--embedded-run", type=int, default=AlignConfig.embedded_run,
+        help="longest sentence run embedded as text (see aligner align --help)",
+    )
     arguments = parser.parse_args()
+    config = AlignConfig(embedded_run=arguments.embedded_run)
     console = Console()
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as temporary:
         root = Path(temporary)
@@ -80,7 +88,7 @@ def main() -> None:
             for jobs in arguments.jobs:
                 cache = root / f"cache-{source.name}-{jobs}"
                 for state in ("cold", "warm"):
-                    seconds, documents, sentences = measure(source, root, jobs, cache)
+                    seconds, documents, sentences = measure(source, root, jobs, cache, config)
                     console.print(
                         f"{label} | {jobs} | {state} | {documents} | {sentences} | {seconds:.1f} | "
                         f"{documents / seconds:.2f} | {sentences / seconds:.0f}",
