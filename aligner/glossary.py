@@ -29,9 +29,9 @@ import simplemma
 from lxml import etree
 from scipy import sparse
 
-from aligner.data import AlignerError, Alignment, Sentence, join_sentences
+from aligner.data import AlignerError, Alignment
 from aligner.embed import Embedder
-from aligner.export import atomic_file, read_alignments
+from aligner.export import ExportOptions, atomic_file, iter_units, read_alignments
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -278,25 +278,12 @@ class _BeadText:
 
 
 def _bead_texts(alignments: Sequence[Alignment]) -> list[_BeadText]:
-    """The Chinese and English text of every bead that has both sides."""
-    texts = []
-    for alignment in alignments:
-        zh_is_src = alignment.src_lang == "zh"
-        zh_sentences, en_sentences = (
-            (alignment.src, alignment.tgt) if zh_is_src else (alignment.tgt, alignment.src)
-        )
-
-        def side(sentences: list[Sentence], ids: tuple[int, ...], lang: str) -> str:
-            return join_sentences([sentences[i].text for i in ids], lang)  # type: ignore[arg-type]
-
-        for bead in alignment.beads:
-            if not bead.is_aligned:
-                continue
-            zh_ids, en_ids = (bead.src, bead.tgt) if zh_is_src else (bead.tgt, bead.src)
-            texts.append(
-                _BeadText(side(zh_sentences, zh_ids, "zh"), side(en_sentences, en_ids, "en"))
-            )
-    return texts
+    """The Chinese and English text of every bead that has both sides, as export joins them."""
+    aligned_only = ExportOptions(drop_unaligned=True)
+    return [
+        _BeadText(unit.text_in("zh"), unit.text_in("en"))
+        for unit in iter_units(alignments, aligned_only)
+    ]
 
 
 def _blend(
