@@ -32,6 +32,7 @@ from scipy import sparse
 from aligner.data import AlignerError, Alignment
 from aligner.embed import Embedder
 from aligner.export import ExportOptions, atomic_file, iter_units, read_alignments
+from aligner.split import HAN_RANGES
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -68,7 +69,7 @@ ENGLISH_STOPWORDS = frozenset(_FUNCTION_WORDS.split())
 #: Words allowed inside (never at the edge of) an English term: "Ministry of Education".
 ENGLISH_LINKING_WORDS = frozenset({"of"})
 
-_HAN_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
+_HAN_WORD = re.compile(f"[{HAN_RANGES}]{{2,}}")
 _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9&+\-]*(?: [A-Za-z][A-Za-z0-9&+\-]*)*")
 _ENGLISH_WORD = re.compile(r"[A-Za-z0-9]+(?:[-&'’.][A-Za-z0-9]+)*")
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
