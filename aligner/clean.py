@@ -274,7 +274,8 @@ def _normalise_whitespace(line: str, counts: Counter[str]) -> str:
 
 
 @cache
-def _opencc(config: str) -> Any:
+def opencc_converter(config: str) -> Any:
+    """One OpenCC converter per configuration (`t2s`, `s2t`) for the whole process."""
     import opencc
 
     return opencc.OpenCC(config)
@@ -284,7 +285,7 @@ def _converter(script: Script) -> _LINE_REPAIR:
     config = "t2s" if script == "simplified" else "s2t"
 
     def convert(line: str, counts: Counter[str]) -> str:
-        converted = _opencc(config).convert(line)
+        converted = opencc_converter(config).convert(line)
         if converted != line:
             counts[SCRIPT_CONVERSION] += 1
         return converted
@@ -332,8 +333,8 @@ SCRIPT_SAMPLE = 100_000
 def detect_script(text: str) -> Script:
     """Traditional when converting to Simplified changes more characters than the reverse."""
     text = text[:SCRIPT_SAMPLE]
-    to_simplified = _opencc("t2s").convert(text)
-    to_traditional = _opencc("s2t").convert(text)
+    to_simplified = opencc_converter("t2s").convert(text)
+    to_traditional = opencc_converter("s2t").convert(text)
     changed_by_t2s = sum(a != b for a, b in zip(text, to_simplified))
     changed_by_s2t = sum(a != b for a, b in zip(text, to_traditional))
     return "traditional" if changed_by_t2s > changed_by_s2t else "simplified"

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from aligner.clean import opencc_converter
 from aligner.data import AlignerError
 
 DEFAULT_MODEL = "use-multilingual-v3"
@@ -70,16 +71,10 @@ class UniversalSentenceEncoder:
 
         return USE(threads=self.threads)
 
-    @cached_property
-    def _to_simplified(self) -> Any:
-        import opencc
-
-        return opencc.OpenCC("t2s")
-
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         def encode_batch(batch: list[str]) -> np.ndarray:
             if self.to_simplified:
-                batch = [self._to_simplified.convert(text) for text in batch]
+                batch = [opencc_converter("t2s").convert(text) for text in batch]
             return self._model.encode(batch)
 
         return _encode_unique(list(texts), encode_batch, self.dimension)

@@ -24,11 +24,11 @@ from pathlib import Path
 import jieba
 import jieba.posseg
 import numpy as np
-import opencc
 import simplemma
 from lxml import etree
 from scipy import sparse
 
+from aligner.clean import opencc_converter
 from aligner.data import AlignerError, Alignment
 from aligner.embed import Embedder
 from aligner.export import ExportOptions, atomic_file, iter_units, read_alignments
@@ -159,11 +159,6 @@ class _Vocabulary:
         return kept, matrix
 
 
-@lru_cache(maxsize=1)
-def _to_simplified() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
-
-
 @lru_cache(maxsize=65536)
 def _lemma(word: str) -> str:
     return simplemma.lemmatize(word, lang="en")
@@ -175,7 +170,7 @@ def _segment(text: str) -> list[tuple[str, str]]:
     jieba's dictionary is Simplified, so Traditional text is tagged through a t2s copy;
     OpenCC's t2s maps character for character, so offsets carry over (checked per text).
     """
-    simplified = _to_simplified().convert(text)
+    simplified = opencc_converter("t2s").convert(text)
     if len(simplified) != len(text):
         simplified = text
     words = []
@@ -265,11 +260,8 @@ def english_terms(text: str) -> list[_Occurrence]:
     return found
 
 
-def _contains_word(text: str, name: str) -> bool:
-    return (
-        re.search(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])", text, re.IGNORECASE)
-        is not None
-    )
+def _whole_word(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -321,7 +313,8 @@ def _self_pairs(beads: list[_BeadText], min_frequency: int) -> list[TermPair]:
             in_zh[name].add(row)
     pairs = []
     for name, zh_rows in in_zh.items():
-        en_rows = {row for row, bead in enumerate(beads) if _contains_word(bead.en, name)}
+        pattern = _whole_word(name)
+        en_rows = {row for row, bead in enumerate(beads) if pattern.search(bead.en)}
         joint = zh_rows & en_rows
         if len(joint) < min_frequency:
             continue
