@@ -10,8 +10,9 @@ scoring each bead by the embedding of its concatenated sentences.
 A bead's quality is its cosine similarity minus how similar both sides are to random
 sentences of the other language (hub-ness normalisation, as in Vecalign), minus a
 length-ratio penalty measured against the document's own zh/en character ratio, minus
-a penalty for spanning a paragraph boundary, plus a bonus for a shared exact anchor
-(a number or a Latin-script name found on both sides).
+a penalty for spanning a paragraph boundary, minus a penalty for ending inside a
+quotation on one side only, plus a bonus for a shared exact anchor (a number or a
+Latin-script name found on both sides).
 """
 
 from __future__ import annotations
@@ -45,6 +46,13 @@ into many 1-1 beads, 1 favours merging everything (MAC-Dev strict F1 .889 at 0, 
 ANCHOR_MAX_SENTENCES = 4
 """Anchors found in more sentences than this on one side are too common to pin a pair."""
 
+_ZH_QUOTES = {"“": (0, True), "”": (0, False), "「": (0, True), "」": (0, False),
+              "‘": (1, True), "’": (1, False), "『": (1, True), "』": (1, False)}
+_EN_QUOTE = re.compile(r"[\"'‘’“”]")
+OUTSIDE, INSIDE, EITHER = 0, 1, 2
+"""Quote state of the gap after a sentence: in running speech, outside it, or either (a
+quote closes and the next sentence opens one at once, as around an English speech tag)."""
+
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9&+\-]*[A-Za-z0-9]")
 
@@ -58,7 +66,9 @@ class AlignConfig:
     `paragraph_penalty` is charged per side whose run crosses a paragraph boundary;
     in a mixed document, where each paragraph is translated as a whole by a nearby one,
     crossing costs `mixed_paragraph_penalty` instead, so an untranslated paragraph is not
-    merged into its neighbour's bead.
+    merged into its neighbour's bead. `quote_penalty` is charged when a bead ends inside a
+    quotation on one side and outside on the other (MAC-Dev strict F1 .900 at 0, .907 at
+    0.05, .909 at 0.1 and 0.2, .907 at 0.3).
     `score_slope` and `score_offset` map bead quality to a confidence in [0, 1]: a
     logistic fit, on MAC-Dev, of whether an aligned bead is exactly right.
 
@@ -74,6 +84,7 @@ class AlignConfig:
     paragraph_penalty: float = 0.2
     mixed_paragraph_penalty: float = 0.6
     anchor_bonus: float = 0.1
+    quote_penalty: float = 0.1
     score_slope: float = 4.8
     score_offset: float = -0.07
 
@@ -197,6 +208,61 @@ def find_anchors(src: Sequence[Sentence], tgt: Sequence[Sentence]) -> list[tuple
     return sorted(pairs)
 
 
+def _quote_marks(text: str, lang: str) -> list[tuple[int, bool, int, int]]:
+    """(family, opens, position, sentence-relative end) of each quotation mark.
+
+    Chinese marks are unambiguous. An English straight quote between two letters or digits
+    is an apostrophe; otherwise it opens when it follows a space or the sentence start and
+    closes when it does not, so `Whiskers' fight` is read as a close (rare and harmless).
+    """
+    marks = []
+    if lang == "zh":
+        for position, char in enumerate(text):
+            if char in _ZH_QUOTES:
+                family, opens = _ZH_QUOTES[char]
+                marks.append((family, opens, position, len(text)))
+        return marks
+    for match in _EN_QUOTE.finditer(text):
+        position, char = match.start(), match.group()
+        before = text[position - 1] if position else " "
+        after = text[position + 1] if position + 1 < len(text) else " "
+        if char in "'’" and before.isalnum() and after.isalnum():
+            continue
+        family = 0 if char in '"“”' else 1
+        if char in "“‘":
+            opens = True
+        elif char in "”’":
+            opens = False
+        else:
+            opens = (before.isspace() or before in "([—-") and not after.isspace()
+        marks.append((family, opens, position, len(text)))
+    return marks
+
+
+def quote_states(sentences: Sequence[Sentence]) -> np.ndarray:
+    """Quote state of each gap between sentences (index k = after k sentences).
+
+    A translation keeps dialogue boundaries: a bead that ends inside a quotation on one
+    side and outside it on the other has split a speech in the wrong place. Opening and
+    closing marks set the state of their family (double or single) rather than counting
+    depth, so one misread apostrophe cannot throw off the rest of the document.
+    """
+    states = np.zeros(len(sentences) + 1, dtype=np.int8)
+    inside = [False, False]
+    last_mark_closed = False
+    for k, sentence in enumerate(sentences):
+        marks = _quote_marks(sentence.text.strip(), sentence.lang)
+        opens_at_start = bool(marks) and marks[0][1] and marks[0][2] == 0
+        if last_mark_closed and opens_at_start and states[k] == OUTSIDE:
+            states[k] = EITHER
+        for family, opens, _, _ in marks:
+            inside[family] = opens
+        last_mark_closed = bool(marks) and not marks[-1][1]
+        states[k + 1] = INSIDE if any(inside) else OUTSIDE
+    states[-1] = OUTSIDE
+    return states
+
+
 def _anchor_index(anchors: list[tuple[int, int]], src_count: int) -> tuple[np.ndarray, np.ndarray]:
     """Anchors as CSR arrays: targets of source i are targets[pointers[i]:pointers[i + 1]]."""
     pointers = np.zeros(src_count + 1, dtype=np.int64)
@@ -207,12 +273,13 @@ def _anchor_index(anchors: list[tuple[int, int]], src_count: int) -> tuple[np.nd
 
 
 Features = tuple[
-    np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
-    np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+    np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+    np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
 ]
 """Per-run arrays of both sides, in this order: vectors, hubness, lengths (zh-character
 units), paragraph-crossing flags (each src then tgt, shaped (max_run, count, …)), then
-each sentence's paragraph (src, tgt) and the anchors as CSR pointers and targets."""
+each sentence's paragraph (src, tgt), the anchors as CSR pointers and targets, and the
+quote state of each gap (src, tgt; see `quote_states`)."""
 
 
 @njit(cache=True)
@@ -227,14 +294,14 @@ def bead_quality(
     """Normalised similarity of one aligned bead.
 
     params = (length_weight, paragraph_penalty, anchor_bonus, size exponent, paragraph
-    offset weight, expected offset, offset tolerance); the size exponent is used by
-    `band_dp` only. In a mixed document a translation sits next to its original, so the
+    offset weight, expected offset, offset tolerance, quote penalty); the size exponent
+    is used by `band_dp` only. In a mixed document a translation sits next to its original, so the
     offset weight charges, per paragraph, how far the target paragraph lies from the
     expected one (source paragraph + expected offset) beyond the tolerance.
     """
     (src_vectors, tgt_vectors, src_hubness, tgt_hubness, src_lengths, tgt_lengths,
      src_breaks, tgt_breaks, src_paragraphs, tgt_paragraphs, anchor_pointers,
-     anchor_targets) = features
+     anchor_targets, src_quotes, tgt_quotes) = features
     a, b = src_size - 1, tgt_size - 1
     similarity = 0.0
     for d in range(src_vectors.shape[2]):
@@ -247,6 +314,9 @@ def bead_quality(
     quality -= params[1] * (int(src_breaks[a, src_start]) + int(tgt_breaks[b, tgt_start]))
     offset = tgt_paragraphs[tgt_start] - src_paragraphs[src_start]
     quality -= params[4] * max(abs(offset - params[5]) - params[6], 0.0)
+    src_quote, tgt_quote = src_quotes[src_start + src_size], tgt_quotes[tgt_start + tgt_size]
+    if src_quote != tgt_quote and src_quote != EITHER and tgt_quote != EITHER:
+        quality -= params[7]
     for i in range(src_start, src_start + src_size):
         for k in range(anchor_pointers[i], anchor_pointers[i + 1]):
             if tgt_start <= anchor_targets[k] < tgt_start + tgt_size:
@@ -388,8 +458,9 @@ def _one_to_one_path(
         _hubness(src_runs, tgt_vectors), _hubness(tgt_runs, src_vectors),
         src_lengths[None], tgt_lengths[None], no_breaks_src, no_breaks_tgt,
         paragraphs[0], paragraphs[1], no_anchors, np.zeros(0, dtype=np.int64),
+        np.zeros(rows + 1, dtype=np.int8), np.zeros(columns + 1, dtype=np.int8),
     )
-    block_params = np.array([params[0], 0.0, 0.0, 1.0, params[4], 0.0, 1.0])
+    block_params = np.array([params[0], 0.0, 0.0, 1.0, params[4], 0.0, 1.0, 0.0])
     path, _ = band_dp(features, shapes, low, high, config.skip_cost, block_params)
     return _path_nodes(shapes, path)
 
@@ -447,7 +518,7 @@ def align(
         config.length_weight,
         config.mixed_paragraph_penalty if interleaved else config.paragraph_penalty,
         config.anchor_bonus, SIZE_EXPONENT,
-        config.paragraph_penalty if interleaved else 0.0, 0.0, 0.0,
+        config.paragraph_penalty if interleaved else 0.0, 0.0, 0.0, config.quote_penalty,
     ])
     nodes_i, nodes_j = _one_to_one_path(
         src_vectors[0], tgt_vectors[0], src_lengths[0], tgt_lengths[0],
@@ -464,6 +535,7 @@ def align(
     features = (
         src_vectors, tgt_vectors, src_hubness, tgt_hubness, src_lengths, tgt_lengths,
         src_breaks, tgt_breaks, src_paragraphs, tgt_paragraphs, pointers, targets,
+        quote_states(src), quote_states(tgt),
     )
     path, _ = band_dp(features, shapes, low, high, config.skip_cost, params)
 

@@ -11,6 +11,7 @@ taken, and the precision of aligned beads by confidence bucket, so users can cho
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import tempfile
 import time
@@ -63,13 +64,21 @@ def main() -> None:
         "--embedded-run", type=int, default=AlignConfig.embedded_run,
         help="longest sentence run embedded as text (longer runs are combined vectors)",
     )
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE",
+        help="override an AlignConfig field, e.g. --set skip_cost=0.2 (repeatable)",
+    )
     args = parser.parse_args()
     embedder = load_embedder(args.model)
     if args.cache:
         embedder = CachedEmbedder(embedder, args.cache)
     out = args.out or Path(tempfile.mkdtemp(prefix="mac-dev-"))
     out.mkdir(parents=True, exist_ok=True)
-    config = AlignConfig(embedded_run=args.embedded_run)
+    overrides = dict(item.split("=", 1) for item in args.set)
+    config = dataclasses.replace(
+        AlignConfig(embedded_run=args.embedded_run),
+        **{name: type(getattr(AlignConfig, name))(value) for name, value in overrides.items()},
+    )
     console = Console()
     table = Table("chapter", "beads", "strict F1", "lax F1", "bead F1", "seconds")
     gold_all, test_all = [], []

@@ -10,7 +10,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from aligner.align import AlignConfig, align, band_dp, bead_quality, bead_shapes, find_anchors
+from aligner.align import (
+    EITHER,
+    INSIDE,
+    OUTSIDE,
+    AlignConfig,
+    align,
+    band_dp,
+    bead_quality,
+    bead_shapes,
+    find_anchors,
+    quote_states,
+)
 from aligner.data import Bead, Lang, Sentence
 from aligner.embed import Embedder
 from aligner.segment import presegmented
@@ -160,6 +171,37 @@ def test_anchors_pair_rare_numbers_and_latin_names() -> None:
     assert find_anchors(common, sentences(["In 2021."] * 6, "en")) == []
 
 
+def test_quote_states_follow_speech_across_sentences() -> None:
+    zh = sentences(["他说：“你好。", "我们走吧。”", "她没有回答。", "“好。”", "“走！”"], "zh")
+    assert quote_states(zh).tolist() == [OUTSIDE, INSIDE, OUTSIDE, OUTSIDE, EITHER, OUTSIDE]
+    en = sentences([
+        "'It's late,' said Grannie Liu's son.",
+        "'We can't stay.",
+        "Let's go.'",
+        "\u201cDon\u2019t,\u201d she said.",
+        "The boys' dog barked.",
+    ], "en")
+    assert quote_states(en).tolist() == [OUTSIDE, EITHER, INSIDE, EITHER, OUTSIDE, OUTSIDE]
+
+
+def test_quote_penalty_is_charged_when_a_bead_ends_in_speech_on_one_side_only() -> None:
+    """Bead ends are compared: inside vs outside costs the penalty, EITHER matches both."""
+    unit = np.ones((1, 3, 4)) / 2.0
+    features = (
+        unit, unit, np.zeros((1, 3)), np.zeros((1, 3)), np.ones((1, 3)), np.ones((1, 3)),
+        np.zeros((1, 3), dtype=np.bool_), np.zeros((1, 3), dtype=np.bool_),
+        np.zeros(3, dtype=np.int64), np.zeros(3, dtype=np.int64),
+        np.zeros(4, dtype=np.int64), np.zeros(0, dtype=np.int64),
+        np.array([OUTSIDE, INSIDE, OUTSIDE, OUTSIDE], dtype=np.int8),
+        np.array([OUTSIDE, OUTSIDE, EITHER, OUTSIDE], dtype=np.int8),
+    )
+    params = np.array([0.1, 0.2, 0.1, 0.25, 0.0, 0.0, 0.0, 0.3])
+    assert bead_quality(features, 0, 1, 0, 1, params) == pytest.approx(1.0 - 0.3)
+    assert bead_quality(features, 1, 1, 1, 1, params) == pytest.approx(1.0)
+    assert bead_quality(features, 0, 1, 1, 1, params) == pytest.approx(1.0)
+    assert bead_quality(features, 2, 1, 2, 1, params) == pytest.approx(1.0)
+
+
 def test_bead_shapes_bound_both_sides_and_their_sum() -> None:
     assert bead_shapes(2) == [(1, 0), (0, 1), (1, 1), (1, 2), (2, 1)]
     assert (1, 5) in bead_shapes(5) and (2, 4) in bead_shapes(5) and (3, 4) not in bead_shapes(5)
@@ -207,9 +249,10 @@ def test_dp_matches_exhaustive_search(seed: int) -> None:
         rng.random((max_run, rows)) < 0.3, rng.random((max_run, columns)) < 0.3,
         rng.integers(0, 4, rows), rng.integers(0, 4, columns),
         pointers.astype(np.int64), np.array([j for _, j in anchors], dtype=np.int64),
+        rng.integers(0, 3, rows + 1).astype(np.int8), rng.integers(0, 3, columns + 1).astype(np.int8),
     )
     shapes = bead_shapes(max_run)
-    params = np.array([0.1, 0.2, 0.1, 0.25, 0.3, 1.0, 0.0])
+    params = np.array([0.1, 0.2, 0.1, 0.25, 0.3, 1.0, 0.0, 0.1])
     low = np.zeros(rows + 1, dtype=np.int64)
     high = np.full(rows + 1, columns, dtype=np.int64)
     path, total = band_dp(features, np.array(shapes), low, high, 0.12, params)
