@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from aligner.align import (
+    ANY_PARAGRAPH,
     EITHER,
     INSIDE,
     OUTSIDE,
@@ -20,6 +21,7 @@ from aligner.align import (
     bead_quality,
     bead_shapes,
     find_anchors,
+    pair_paragraphs,
     quote_states,
 )
 from aligner.data import Bead, Lang, Sentence
@@ -162,6 +164,37 @@ def test_mixed_document_prefers_the_usual_neighbour_paragraph() -> None:
                             ((3,), (5,))]
 
 
+def test_paragraphs_pair_with_their_translation_and_untranslated_ones_stay_alone() -> None:
+    """zh 0 -> en 1, zh 3 -> en 4; en 2 and 6 are untranslated, and so is zh 5."""
+    embedder = BagOfIdsEmbedder(10)
+    layout = [("zh", 0, "<0> <1>"), ("en", 1, "<0> <1>"), ("en", 2, "<5> <6>"),
+              ("zh", 3, "<2>"), ("en", 4, "<2>"), ("zh", 5, "<7>"), ("en", 6, "<8>")]
+    zh = [Sentence(text, "zh", paragraph) for lang, paragraph, text in layout if lang == "zh"]
+    en = [Sentence(text, "en", paragraph) for lang, paragraph, text in layout if lang == "en"]
+    vectors = embedder.encode([s.text for s in zh + en])
+    partners = pair_paragraphs(
+        vectors[: len(zh)], vectors[len(zh) :],
+        np.array([s.paragraph for s in zh]), np.array([s.paragraph for s in en]),
+    )
+    assert partners[:2].tolist() == [[1, 1], [4, 4]]
+    assert partners[2, 0] > partners[2, 1]
+
+
+def test_mixed_document_question_does_not_take_the_untranslated_answer() -> None:
+    """The question's second sentence has no translation; without the partner penalty it
+    is glued to the unrelated answer after the question's translation, as a bead of
+    near-zero quality costs less than leaving three sentences unaligned."""
+    embedder = BagOfIdsEmbedder(8)
+    zh = sentences(["<0>", "<1>"], "zh", 0) + sentences(["<5>"], "zh", 3)
+    en = (sentences(["<0>"], "en", 1) + sentences(["<6>", "<7>"], "en", 2)
+          + sentences(["<5>"], "en", 4))
+    unguarded = align(zh, en, embedder, AlignConfig(partner_penalty=0.0))
+    assert ((1,), (1, 2)) in pairs(unguarded)
+    assert pairs(align(zh, en, embedder)) == [
+        ((0,), (0,)), ((), (1,)), ((), (2,)), ((1,), ()), ((2,), (3,)),
+    ]
+
+
 def test_anchors_pair_rare_numbers_and_latin_names() -> None:
     zh = sentences(["2021年商汤SenseTime发布了新模型。", "天气很好。", "收入为11,494元。"], "zh")
     en = sentences(["The weather is good.", "In 2021 SenseTime released a new model.",
@@ -190,12 +223,12 @@ def test_quote_penalty_is_charged_when_a_bead_ends_in_speech_on_one_side_only() 
     features = (
         unit, unit, np.zeros((1, 3)), np.zeros((1, 3)), np.ones((1, 3)), np.ones((1, 3)),
         np.zeros((1, 3), dtype=np.bool_), np.zeros((1, 3), dtype=np.bool_),
-        np.zeros(3, dtype=np.int64), np.zeros(3, dtype=np.int64),
+        np.tile(ANY_PARAGRAPH, (3, 1)), np.zeros(3, dtype=np.int64),
         np.zeros(4, dtype=np.int64), np.zeros(0, dtype=np.int64),
         np.array([OUTSIDE, INSIDE, OUTSIDE, OUTSIDE], dtype=np.int8),
         np.array([OUTSIDE, OUTSIDE, EITHER, OUTSIDE], dtype=np.int8),
     )
-    params = np.array([0.1, 0.2, 0.1, 0.25, 0.0, 0.0, 0.0, 0.3])
+    params = np.array([0.1, 0.2, 0.1, 0.25, 0.0, 0.3])
     assert bead_quality(features, 0, 1, 0, 1, params) == pytest.approx(1.0 - 0.3)
     assert bead_quality(features, 1, 1, 1, 1, params) == pytest.approx(1.0)
     assert bead_quality(features, 0, 1, 1, 1, params) == pytest.approx(1.0)
@@ -247,12 +280,13 @@ def test_dp_matches_exhaustive_search(seed: int) -> None:
         rng.uniform(0, 0.2, (max_run, rows)), rng.uniform(0, 0.2, (max_run, columns)),
         rng.uniform(1, 60, (max_run, rows)), rng.uniform(1, 60, (max_run, columns)),
         rng.random((max_run, rows)) < 0.3, rng.random((max_run, columns)) < 0.3,
-        rng.integers(0, 4, rows), rng.integers(0, 4, columns),
+        np.sort(rng.integers(0, 4, (rows, 2)), axis=1)[:, ::-1 if seed % 2 else 1],
+        rng.integers(0, 4, columns),
         pointers.astype(np.int64), np.array([j for _, j in anchors], dtype=np.int64),
         rng.integers(0, 3, rows + 1).astype(np.int8), rng.integers(0, 3, columns + 1).astype(np.int8),
     )
     shapes = bead_shapes(max_run)
-    params = np.array([0.1, 0.2, 0.1, 0.25, 0.3, 1.0, 0.0, 0.1])
+    params = np.array([0.1, 0.2, 0.1, 0.25, 0.3, 0.1])
     low = np.zeros(rows + 1, dtype=np.int64)
     high = np.full(rows + 1, columns, dtype=np.int64)
     path, total = band_dp(features, np.array(shapes), low, high, 0.12, params)

@@ -69,6 +69,27 @@ def test_questions_do_not_swallow_the_untranslated_answer_after_them(
         assert "Wang Xiaogang:" not in row["en"], row["en"]
 
 
+def test_every_question_sentence_stays_with_the_question_paragraph(
+    interview_rows: list[dict[str, str]],
+) -> None:
+    """The two-sentence talent question: its second sentence pairs with the English
+    question's last two sentences, not with the untranslated answer after them."""
+    talent = row_with(interview_rows, "zh", "據了解,商湯科技的研發人才隊伍")
+    assert talent["en"].startswith("We have learned that SenseTime’s R&D team")
+    assert talent["en"].endswith("So, how does SenseTime develop R&D teams to stimulate innovation?")
+    answer = row_with(interview_rows, "en", "Talent development has been a top priority")
+    assert answer["type"] == "0-1"
+
+
+def test_title_pairs_with_its_translation_printed_before_it(
+    interview_rows: list[dict[str, str]],
+) -> None:
+    title = row_with(interview_rows, "en", "A Talk with Wang Xiaogang at SenseTime")
+    assert "對話商湯絕影王曉剛" in title["zh"]
+    mastheads = [row for row in interview_rows if row["zh"] == "《知產人物 IP PEOPLE》英文國際期刊"]
+    assert len(mastheads) == 2 and all(row["en"] == "" for row in mastheads)
+
+
 def test_untranslated_english_answers_stay_unaligned(interview_rows: list[dict[str, str]]) -> None:
     minicourses = row_with(interview_rows, "en", "We organize a team of top experts to develop mini-courses")
     assert minicourses["zh"] == ""
