@@ -170,3 +170,33 @@ def presegmented(text: str, lang: Lang) -> list[Sentence]:
     if text.endswith("\n"):
         lines.pop()
     return [Sentence(line.strip(), lang) for line in lines]
+
+
+_ZH_CLAUSE = re.compile("(?<=[，；：,;:])")
+_EN_CLAUSE = re.compile(r"(?<=[,;:])\s+|\s*—\s*|\s+-{1,2}\s+")
+EDGE_MIN_CHARACTERS = {"zh": 4, "en": 12}
+"""A sentence edge clause grows, clause by clause, until it has this many characters."""
+
+
+def edge_clauses(text: str, lang: Lang) -> tuple[str, str]:
+    """The first and the last clause of a sentence (each at least EDGE_MIN_CHARACTERS).
+
+    Where a translator splits one long sentence into two, the first half of the
+    translation matches the original's opening clauses and the second half its closing
+    ones; the aligner compares these edges to place bead boundaries.
+    """
+    clauses = [piece for piece in (_ZH_CLAUSE if lang == "zh" else _EN_CLAUSE).split(text) if piece]
+    minimum = EDGE_MIN_CHARACTERS[lang]
+    joiner = "" if lang == "zh" else " "
+
+    def grow(pieces: list[str]) -> list[str]:
+        grown: list[str] = []
+        for piece in pieces:
+            grown.append(piece)
+            if sum(len(part) for part in grown) >= minimum:
+                break
+        return grown
+
+    head = joiner.join(grow(clauses))
+    tail = joiner.join(reversed(grow(clauses[::-1])))
+    return head.strip(), tail.strip()
