@@ -94,7 +94,10 @@ class AlignConfig:
     `score_slope` and `score_offset` map bead quality to a confidence in [0, 1]: a
     logistic fit, on MAC-Dev, of whether an aligned bead is exactly right.
 
-    With USE on MAC-Dev these defaults give strict F1 .933; the results are flat for
+    `embedded_run` 4 embeds a third less text than 5 for the same accuracy (MAC-Dev
+    strict F1 .925 at 2, .928 at 3, .934 at 4, .933 at 5).
+
+    With USE on MAC-Dev these defaults give strict F1 .934; the results are flat for
     skip_cost 0.12-0.3 (so it is not tuned to the decimal), and length_weight 0.15 is
     what leave-one-chapter-out picks for every held-out chapter (.928 at 0.05 and 0.1,
     .931 at 0.15, .928 at 0.2, exact-bead F1).
@@ -102,7 +105,7 @@ class AlignConfig:
     """
 
     max_align: int = 5
-    embedded_run: int = 5
+    embedded_run: int = 4
     skip_cost: float = 0.12
     length_weight: float = 0.15
     paragraph_penalty: float = 0.2
@@ -651,8 +654,43 @@ def align(
     embedder: Embedder,
     config: AlignConfig | None = None,
 ) -> list[Bead]:
-    """Monotone beads covering every source and target sentence exactly once."""
-    config = config or AlignConfig()
+    """Monotone beads covering every source and target sentence exactly once.
+
+    Empty sentences (blank lines of presegmented input) are left unaligned: joined to a
+    bead they would change nothing in its text, so nothing could keep them out of it.
+    """
+    src_kept = [i for i, sentence in enumerate(src) if sentence.text.strip()]
+    tgt_kept = [j for j, sentence in enumerate(tgt) if sentence.text.strip()]
+    beads = _align_sentences(
+        [src[i] for i in src_kept], [tgt[j] for j in tgt_kept], embedder, config or AlignConfig()
+    )
+    return _with_empty_sentences(beads, src_kept, tgt_kept, len(src), len(tgt))
+
+
+def _with_empty_sentences(
+    beads: list[Bead], src_kept: list[int], tgt_kept: list[int], src_count: int, tgt_count: int
+) -> list[Bead]:
+    """Map bead ids back to the full lists and put each empty sentence, unaligned, in order."""
+    src_empty = sorted(set(range(src_count)) - set(src_kept))
+    tgt_empty = sorted(set(range(tgt_count)) - set(tgt_kept))
+    merged: list[Bead] = []
+    for bead in beads:
+        src_ids = tuple(src_kept[i] for i in bead.src)
+        tgt_ids = tuple(tgt_kept[j] for j in bead.tgt)
+        while src_empty and src_ids and src_empty[0] < src_ids[0]:
+            merged.append(Bead((src_empty.pop(0),), (), 1.0))
+        while tgt_empty and tgt_ids and tgt_empty[0] < tgt_ids[0]:
+            merged.append(Bead((), (tgt_empty.pop(0),), 1.0))
+        merged.append(Bead(src_ids, tgt_ids, bead.score))
+    merged.extend(Bead((i,), (), 1.0) for i in src_empty)
+    merged.extend(Bead((), (j,), 1.0) for j in tgt_empty)
+    return merged
+
+
+def _align_sentences(
+    src: Sequence[Sentence], tgt: Sequence[Sentence], embedder: Embedder, config: AlignConfig
+) -> list[Bead]:
+    """`align` for sentences that all have text."""
     if not src or not tgt:
         return _unaligned(len(src), len(tgt))
     max_run = min(config.max_align, max(len(src), len(tgt)))

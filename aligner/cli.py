@@ -56,7 +56,7 @@ EmbeddedRun = Annotated[
     typer.Option(
         min=1,
         help="Longest run of sentences embedded as text; longer runs combine vectors. "
-        "2 embeds 5x less text than 5 (for very large inputs), at some accuracy cost.",
+        "2 embeds about 3x less text than 4 (for very large inputs), at some accuracy cost.",
     ),
 ]
 MinScore = Annotated[float, typer.Option(help="Drop beads scoring below this.")]
@@ -138,7 +138,7 @@ def align_command(
     model: Model = None,
     device: Device = "cpu",
     max_align: MaxAlign = 5,
-    embedded_run: EmbeddedRun = 5,
+    embedded_run: EmbeddedRun = 4,
     min_score: MinScore = 0.0,
     types: Types = None,
     drop_unaligned: DropUnaligned = False,
@@ -294,7 +294,7 @@ def batch_command(
         Path | None, typer.Option(help="Embedding cache folder (default OUTPUT/.cache).")
     ] = None,
     max_align: MaxAlign = 5,
-    embedded_run: EmbeddedRun = 5,
+    embedded_run: EmbeddedRun = 4,
     to_simplified: ToSimplified = False,
     to_traditional: ToTraditional = False,
     no_repair: NoRepair = None,

@@ -254,6 +254,15 @@ def test_boundary_weight_moves_a_split_sentence_to_the_neighbour_whose_clause_it
     assert pairs(align(zh, en, embedder, AlignConfig(boundary_weight=0.0))) != pairs(with_edges)
 
 
+def test_empty_sentences_stay_unaligned_in_their_place() -> None:
+    """Blank presegmented lines add nothing to a bead's text, so they are never joined."""
+    zh = sentences(["<0>", "", "<1>", "  "], "zh")
+    en = sentences(["", "<0>", "<1>"], "en")
+    beads = align(zh, en, BagOfIdsEmbedder(2))
+    assert_well_formed(beads, 4, 3)
+    assert pairs(beads) == [((), (0,)), ((0,), (1,)), ((1,), ()), ((2,), (2,)), ((3,), ())]
+
+
 def test_bead_shapes_bound_both_sides_and_their_sum() -> None:
     assert bead_shapes(2) == [(1, 0), (0, 1), (1, 1), (1, 2), (2, 1)]
     assert (1, 5) in bead_shapes(5) and (2, 4) in bead_shapes(5) and (3, 4) not in bead_shapes(5)
