@@ -55,6 +55,22 @@ def precision_by_score(gold: list[list[Bead]], test: list[list[Bead]]) -> Table:
     return table
 
 
+def add_config_option(parser: argparse.ArgumentParser) -> None:
+    """`--set NAME=VALUE`, shared by the accuracy benchmarks to try engine settings."""
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE",
+        help="override an AlignConfig field, e.g. --set skip_cost=0.2 (repeatable)",
+    )
+
+
+def config_from(settings: list[str], base: AlignConfig) -> AlignConfig:
+    """`base` with each NAME=VALUE of `--set` applied, the value cast to the field's type."""
+    overrides = dict(item.split("=", 1) for item in settings)
+    return dataclasses.replace(
+        base, **{name: type(getattr(base, name))(value) for name, value in overrides.items()}
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=None, help="sentence-transformers model (default USE)")
@@ -64,21 +80,14 @@ def main() -> None:
         "--embedded-run", type=int, default=AlignConfig.embedded_run,
         help="longest sentence run embedded as text (longer runs are combined vectors)",
     )
-    parser.add_argument(
-        "--set", action="append", default=[], metavar="NAME=VALUE",
-        help="override an AlignConfig field, e.g. --set skip_cost=0.2 (repeatable)",
-    )
+    add_config_option(parser)
     args = parser.parse_args()
     embedder = load_embedder(args.model)
     if args.cache:
         embedder = CachedEmbedder(embedder, args.cache)
     out = args.out or Path(tempfile.mkdtemp(prefix="mac-dev-"))
     out.mkdir(parents=True, exist_ok=True)
-    overrides = dict(item.split("=", 1) for item in args.set)
-    config = dataclasses.replace(
-        AlignConfig(embedded_run=args.embedded_run),
-        **{name: type(getattr(AlignConfig, name))(value) for name, value in overrides.items()},
-    )
+    config = config_from(args.set, AlignConfig(embedded_run=args.embedded_run))
     console = Console()
     table = Table("chapter", "beads", "strict F1", "lax F1", "bead F1", "seconds")
     gold_all, test_all = [], []

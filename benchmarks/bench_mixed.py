@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from bench_mac_dev import CHAPTERS, DATA, add_config_option, config_from
 from rich.console import Console
 from rich.table import Table
 
@@ -36,8 +37,6 @@ from aligner.export import format_ladder_line, read_ladder
 from aligner.pipeline import PipelineOptions, align_mixed
 from aligner.segment import presegmented, segment
 
-DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval" / "mac-dev"
-CHAPTERS = ["001", "002", "003", "004", "005", "006"]
 PARAGRAPH_BEADS = (2, 6)
 INSERTED_SENTENCES = (2, 5)
 INSERT_SHARE = 0.3
@@ -313,22 +312,14 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=None, help="directory for an embedding cache")
     parser.add_argument("--threads", type=int, default=None,
                         help="threads for the default model (default: all cores)")
-    parser.add_argument(
-        "--set", action="append", default=[], metavar="NAME=VALUE",
-        help="override an AlignConfig field, e.g. --set skip_cost=0.2 (repeatable)",
-    )
+    add_config_option(parser)
     args = parser.parse_args()
     embedder: Embedder = load_embedder(threads=args.threads)
     if args.cache:
         embedder = CachedEmbedder(embedder, args.cache)
     out = args.out or Path(tempfile.mkdtemp(prefix="mixed-"))
     out.mkdir(parents=True, exist_ok=True)
-    overrides = dict(item.split("=", 1) for item in args.set)
-    config = dataclasses.replace(
-        AlignConfig(),
-        **{name: type(getattr(AlignConfig, name))(value) for name, value in overrides.items()},
-    )
-    options = PipelineOptions(align=config)
+    options = PipelineOptions(align=config_from(args.set, AlignConfig()))
     chapters = [load_chapter(name) for name in CHAPTERS]
     console = Console()
     table = Table("chapter", "paragraphs", "zh", "en", "strict F1", "lax F1", "bead F1",
