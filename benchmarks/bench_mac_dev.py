@@ -3,7 +3,9 @@
 Aligns each chapter with the default embedder (or `--model`), writes the ladders to
 `--out`, and prints per-chapter and pooled strict/lax/exact-bead scores, the time
 taken, and the precision of aligned beads by confidence bucket, so users can choose
-`--min-score`. `--cache DIR` keeps embeddings on disk between runs.
+`--min-score`. `--cache DIR` keeps embeddings on disk between runs. `--omit SHARE` cuts the English of
+that share of 1-1 gold beads and reports how many of their Chinese sentences stay
+unaligned, as they should.
 
     python benchmarks/bench_mac_dev.py --out /tmp/mac-dev-ladders
 """
@@ -15,14 +17,16 @@ import dataclasses
 import itertools
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from rich.console import Console
 from rich.table import Table
 
 from aligner.align import AlignConfig, align
-from aligner.data import Bead
-from aligner.embed import CachedEmbedder, Embedder, load_embedder
+from aligner.data import Bead, Sentence
+from aligner.embed import CachedEmbedder, load_embedder
 from aligner.evaluate import evaluate
 from aligner.export import format_ladder_line, read_ladder
 from aligner.segment import presegmented
@@ -32,10 +36,41 @@ CHAPTERS = ["001", "002", "003", "004", "005", "006"]
 BUCKETS = [0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0001]
 
 
-def align_chapter(chapter: str, embedder: Embedder, config: AlignConfig) -> list[Bead]:
+@dataclass
+class Chapter:
+    """A chapter's sentences and gold; `omitted` are the Chinese ids whose English was cut."""
+
+    src: list[Sentence]
+    tgt: list[Sentence]
+    gold: list[Bead]
+    omitted: set[int]
+
+
+def load_chapter(chapter: str, omit_share: float = 0.0) -> Chapter:
+    """A MAC-Dev chapter; with `omit_share`, the English of that share of 1-1 gold beads is
+    removed (seeded by the chapter number), as when a translator leaves a sentence out, and
+    the gold leaves their Chinese unaligned."""
     src = presegmented((DATA / "zh" / chapter).read_text(encoding="utf-8"), "zh")
     tgt = presegmented((DATA / "en" / chapter).read_text(encoding="utf-8"), "en")
-    return align(src, tgt, embedder, config)
+    gold = read_ladder(DATA / "gold" / f"{chapter}.align")
+    rng = np.random.default_rng(int(chapter))
+    cut = {
+        bead.tgt[0] for bead in gold
+        if len(bead.src) == len(bead.tgt) == 1 and rng.random() < omit_share
+    }
+    new_id = {j: k for k, j in enumerate(j for j in range(len(tgt)) if j not in cut)}
+    kept_gold, omitted = [], set()
+    for bead in gold:
+        if bead.tgt and bead.tgt[0] in cut:
+            kept_gold.append(Bead(bead.src, (), 1.0))
+            omitted.update(bead.src)
+        else:
+            kept_gold.append(Bead(bead.src, tuple(new_id[j] for j in bead.tgt), 1.0))
+    kept_tgt = [
+        Sentence(sentence.text, sentence.lang, sentence.paragraph)
+        for j, sentence in enumerate(tgt) if j not in cut
+    ]
+    return Chapter(src, kept_tgt, kept_gold, omitted)
 
 
 def precision_by_score(gold: list[list[Bead]], test: list[list[Bead]]) -> Table:
@@ -80,6 +115,10 @@ def main() -> None:
         "--embedded-run", type=int, default=AlignConfig.embedded_run,
         help="longest sentence run embedded as text (longer runs are combined vectors)",
     )
+    parser.add_argument(
+        "--omit", type=float, default=0.0, metavar="SHARE",
+        help="cut the English of this share of 1-1 gold beads, to test omissions (e.g. 0.05)",
+    )
     add_config_option(parser)
     args = parser.parse_args()
     embedder = load_embedder(args.model)
@@ -92,14 +131,19 @@ def main() -> None:
     table = Table("chapter", "beads", "strict F1", "lax F1", "bead F1", "seconds")
     gold_all, test_all = [], []
     started = time.perf_counter()
+    omitted_left = omitted = 0
     for chapter in CHAPTERS:
+        loaded = load_chapter(chapter, args.omit)
         chapter_started = time.perf_counter()
-        test = align_chapter(chapter, embedder, config)
+        test = align(loaded.src, loaded.tgt, embedder, config)
         seconds = time.perf_counter() - chapter_started
+        unaligned = {i for bead in test if not bead.tgt for i in bead.src}
+        omitted_left += len(loaded.omitted & unaligned)
+        omitted += len(loaded.omitted)
         (out / f"{chapter}.align").write_text(
             "".join(format_ladder_line(bead) + "\n" for bead in test), encoding="utf-8"
         )
-        gold = read_ladder(DATA / "gold" / f"{chapter}.align")
+        gold = loaded.gold
         scores = evaluate([gold], [test])
         table.add_row(chapter, str(len(test)), f"{scores['f1_strict']:.3f}",
                       f"{scores['f1_lax']:.3f}", f"{scores['f1_bead']:.3f}", f"{seconds:.1f}")
@@ -115,6 +159,9 @@ def main() -> None:
         "pooled: " + ", ".join(f"{name} {value:.3f}" for name, value in sorted(pooled.items()))
     )
     console.print(precision_by_score(gold_all, test_all))
+    if omitted:
+        console.print(f"Chinese sentences whose English was cut, left unaligned: "
+                      f"{omitted_left}/{omitted} ({omitted_left / omitted:.0%})")
 
 
 if __name__ == "__main__":
