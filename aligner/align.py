@@ -53,8 +53,8 @@ neighbour on the other side costs twice this)."""
 PARAGRAPH_PAIR_THRESHOLD = 0.1
 """Normalised similarity two paragraphs need to be paired; on the seed interview true
 pairs score 0.14-0.37 and a masthead next to a title 0.01."""
-NO_EDGES = np.zeros((2, 0, 1), dtype=np.float32)
-"""Clause vectors for passes that do not compare bead boundaries."""
+NO_GAPS = np.zeros((0, 1), dtype=np.float32)
+"""Clause-change vectors for passes that do not compare bead boundaries."""
 ANY_PARAGRAPH = np.array([np.iinfo(np.int64).min // 2, np.iinfo(np.int64).max // 2])
 """The partner range of a source sentence in a document without interleaved paragraphs."""
 ANCHOR_MAX_SENTENCES = 4
@@ -174,16 +174,21 @@ def _edge_texts(sentences: Sequence[Sentence]) -> list[str]:
     return [head for head, _ in edges] + [tail for _, tail in edges]
 
 
-def _edge_vectors(
-    edges: np.ndarray, src_count: int, tgt_count: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Clause vectors of both sides as (2, count, dim), or none when not embedded."""
+def _gap_vectors(edges: np.ndarray) -> np.ndarray:
+    """(count + 1, dim): at each gap between two sentences, the last clause before it minus
+    the first clause after it (zero at both ends), from `_edge_texts` vectors."""
+    heads, tails = np.split(edges, 2)
+    gaps = np.zeros((len(heads) + 1, edges.shape[1]), dtype=np.float32)
+    gaps[1:-1] = tails[:-1] - heads[1:]
+    return gaps
+
+
+def _side_gaps(edges: np.ndarray, src_count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gap vectors of both sides from the clause vectors of `_edge_texts(src) +
+    _edge_texts(tgt)`, or none when they were not embedded."""
     if not len(edges):
-        return NO_EDGES, NO_EDGES
-    return (
-        edges[: 2 * src_count].reshape(2, src_count, -1),
-        edges[2 * src_count :].reshape(2, tgt_count, -1),
-    )
+        return NO_GAPS, NO_GAPS
+    return _gap_vectors(edges[: 2 * src_count]), _gap_vectors(edges[2 * src_count :])
 
 
 def _char_count(text: str) -> int:
@@ -328,24 +333,22 @@ Features = tuple[
 units), paragraph-crossing flags (each src then tgt, shaped (max_run, count, …)), then
 each source sentence's partner paragraph range (count, 2) and each target sentence's
 paragraph, the anchors as CSR pointers and targets, the quote state of each gap
-(src, tgt; see `quote_states`), and each sentence's first- and last-clause vectors
-(src, tgt, shaped (2, count, dim); see `segment.edge_clauses`)."""
+(src, tgt; see `quote_states`), and the clause change at each gap (src, tgt, shaped
+(count + 1, dim); see `_gap_vectors`)."""
 
 
 @njit(cache=True)
 def boundary_fit(features: Features, i: int, j: int) -> float:
     """How well a bead boundary before source sentence i and target sentence j fits: the
     clauses just before it should match each other, as should those just after it, better
-    than either matches the other side's clause across the boundary. 0 at the ends and
-    without clause vectors."""
-    src_edges, tgt_edges = features[14], features[15]
-    if i == 0 or j == 0 or i >= src_edges.shape[1] or j >= tgt_edges.shape[1]:
+    than either matches the other side's clause across the boundary, i.e. (tail - head)
+    on one side · (tail - head) on the other. 0 at the ends and without clause vectors."""
+    src_gaps, tgt_gaps = features[14], features[15]
+    if i >= src_gaps.shape[0] or j >= tgt_gaps.shape[0]:
         return 0.0
     contrast = 0.0
-    for d in range(src_edges.shape[2]):
-        src_tail, src_head = src_edges[1, i - 1, d], src_edges[0, i, d]
-        tgt_tail, tgt_head = tgt_edges[1, j - 1, d], tgt_edges[0, j, d]
-        contrast += (src_tail - src_head) * (tgt_tail - tgt_head)
+    for d in range(src_gaps.shape[1]):
+        contrast += src_gaps[i, d] * tgt_gaps[j, d]
     return contrast
 
 
@@ -358,7 +361,22 @@ def bead_quality(
     tgt_size: int,
     params: np.ndarray,
 ) -> float:
-    """Normalised similarity of one aligned bead.
+    """Normalised similarity of one aligned bead (see `_quality_ending_at`)."""
+    fit = boundary_fit(features, src_start + src_size, tgt_start + tgt_size)
+    return _quality_ending_at(features, src_start, src_size, tgt_start, tgt_size, params, fit)
+
+
+@njit(cache=True)
+def _quality_ending_at(
+    features: Features,
+    src_start: int,
+    src_size: int,
+    tgt_start: int,
+    tgt_size: int,
+    params: np.ndarray,
+    fit: float,
+) -> float:
+    """Normalised similarity of one aligned bead whose end has `boundary_fit` `fit`.
 
     params = (length_weight, paragraph_penalty, anchor_bonus, size exponent, partner
     penalty, quote penalty, boundary weight); the size exponent is used by `band_dp` only.
@@ -385,8 +403,7 @@ def bead_quality(
         quality -= params[4]
     else:
         quality -= params[4] * max(partner_low - paragraph, paragraph - partner_high, 0)
-    if params[6] != 0.0:
-        quality += params[6] * boundary_fit(features, src_start + src_size, tgt_start + tgt_size)
+    quality += params[6] * fit
     src_quote, tgt_quote = src_quotes[src_start + src_size], tgt_quotes[tgt_start + tgt_size]
     if src_quote != tgt_quote and src_quote != EITHER and tgt_quote != EITHER:
         quality -= params[5]
@@ -427,6 +444,7 @@ def band_dp(
                 continue
             best = -np.inf
             best_shape = -1
+            fit = boundary_fit(features, i, j)
             for shape in range(shapes.shape[0]):
                 src_size, tgt_size = shapes[shape, 0], shapes[shape, 1]
                 pi, pj = i - src_size, j - tgt_size
@@ -438,7 +456,9 @@ def band_dp(
                 if src_size == 0 or tgt_size == 0:
                     step = -skip_cost
                 else:
-                    quality = bead_quality(features, pi, src_size, pj, tgt_size, params)
+                    quality = _quality_ending_at(
+                        features, pi, src_size, pj, tgt_size, params, fit
+                    )
                     step = (0.5 * (src_size + tgt_size)) ** params[3] * quality
                 if previous + step > best:
                     best = previous + step
@@ -533,7 +553,7 @@ def _one_to_one_path(
         src_lengths[None], tgt_lengths[None], no_breaks_src, no_breaks_tgt,
         paragraphs[0], paragraphs[1], no_anchors, np.zeros(0, dtype=np.int64),
         np.zeros(rows + 1, dtype=np.int8), np.zeros(columns + 1, dtype=np.int8),
-        NO_EDGES, NO_EDGES,
+        NO_GAPS, NO_GAPS,
     )
     block_params = np.array([params[0], 0.0, 0.0, 1.0, params[4], 0.0, 0.0])
     path, _ = band_dp(features, shapes, low, high, config.skip_cost, block_params)
@@ -570,7 +590,7 @@ def _paired_units(
         np.zeros((2, rows), dtype=np.bool_), np.zeros((2, columns), dtype=np.bool_),
         src_ranges, tgt_ids, np.zeros(rows + 1, dtype=np.int64), np.zeros(0, dtype=np.int64),
         np.zeros(rows + 1, dtype=np.int8), np.zeros(columns + 1, dtype=np.int8),
-        NO_EDGES, NO_EDGES,
+        NO_GAPS, NO_GAPS,
     )
     shapes = np.array(bead_shapes(1), dtype=np.int64)
     params = np.array([0.0, 0.0, 0.0, 1.0, PARAGRAPH_DISTANCE_COST, 0.0, 0.0])
@@ -740,7 +760,7 @@ def _align_sentences(
         src_vectors, tgt_vectors, src_hubness, tgt_hubness, src_lengths, tgt_lengths,
         src_breaks, tgt_breaks, partners, tgt_paragraphs, pointers, targets,
         quote_states(src), quote_states(tgt),
-        *_edge_vectors(edges, len(src), len(tgt)),
+        *_side_gaps(edges, len(src)),
     )
     path, _ = band_dp(features, shapes, low, high, config.skip_cost, params)
 

@@ -14,7 +14,7 @@ from aligner.align import (
     ANY_PARAGRAPH,
     EITHER,
     INSIDE,
-    NO_EDGES,
+    NO_GAPS,
     OUTSIDE,
     AlignConfig,
     align,
@@ -233,7 +233,7 @@ def test_quote_penalty_is_charged_when_a_bead_ends_in_speech_on_one_side_only() 
         np.zeros(4, dtype=np.int64), np.zeros(0, dtype=np.int64),
         np.array([OUTSIDE, INSIDE, OUTSIDE, OUTSIDE], dtype=np.int8),
         np.array([OUTSIDE, OUTSIDE, EITHER, OUTSIDE], dtype=np.int8),
-        NO_EDGES, NO_EDGES,
+        NO_GAPS, NO_GAPS,
     )
     params = np.array([0.1, 0.2, 0.1, 0.25, 0.0, 0.3, 0.0])
     assert bead_quality(features, 0, 1, 0, 1, params) == pytest.approx(1.0 - 0.3)
@@ -312,7 +312,7 @@ def test_dp_matches_exhaustive_search(seed: int) -> None:
         rng.integers(0, 4, columns),
         pointers.astype(np.int64), np.array([j for _, j in anchors], dtype=np.int64),
         rng.integers(0, 3, rows + 1).astype(np.int8), rng.integers(0, 3, columns + 1).astype(np.int8),
-        unit(2, rows), unit(2, columns),
+        unit(rows + 1), unit(columns + 1),
     )
     shapes = bead_shapes(max_run)
     params = np.array([0.1, 0.2, 0.1, 0.25, 0.3, 0.1, 0.2])
