@@ -560,34 +560,32 @@ def _one_to_one_path(
     return _path_nodes(shapes, path)
 
 
-def _paragraph_runs(
+def _paragraph_vectors(
     vectors: np.ndarray, paragraphs: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Each paragraph's id and its vectors as a run of one and of two paragraphs, shaped
-    (2, count, dim): the normalised sum of the paragraph's sentence vectors."""
+    """Each paragraph's id and vector (the normalised sum of its sentence vectors), the
+    vectors shaped (1, count, dim) as runs of one paragraph."""
     ids, members = np.unique(paragraphs, return_inverse=True)
     sums = np.zeros((len(ids), vectors.shape[1]), dtype=np.float64)
     np.add.at(sums, members, vectors)
-    runs = np.zeros((2, len(ids), vectors.shape[1]), dtype=np.float64)
-    runs[0] = sums
-    runs[1, : len(ids) - 1] = sums[:-1] + sums[1:]
-    runs /= np.maximum(np.linalg.norm(runs, axis=2, keepdims=True), 1e-12)
-    return ids, runs
+    sums /= np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
+    return ids, sums[None]
 
 
 def _paired_units(
-    src_runs: np.ndarray,
-    tgt_runs: np.ndarray,
+    units: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     src_ranges: np.ndarray,
     tgt_ids: np.ndarray,
     band: tuple[np.ndarray, np.ndarray],
 ) -> list[tuple[int, int]]:
-    """(source, target) paragraph positions of the best one-to-one paragraph pairing."""
+    """(source, target) paragraph positions of the best one-to-one paragraph pairing;
+    `units` are the paragraph vectors and hub-ness of both sides."""
+    src_runs, tgt_runs, src_hubness, tgt_hubness = units
     rows, columns = src_runs.shape[1], tgt_runs.shape[1]
     features = (
-        src_runs, tgt_runs, _hubness(src_runs, tgt_runs[0]), _hubness(tgt_runs, src_runs[0]),
-        np.zeros((2, rows)), np.zeros((2, columns)),
-        np.zeros((2, rows), dtype=np.bool_), np.zeros((2, columns), dtype=np.bool_),
+        src_runs, tgt_runs, src_hubness, tgt_hubness,
+        np.zeros((1, rows)), np.zeros((1, columns)),
+        np.zeros((1, rows), dtype=np.bool_), np.zeros((1, columns), dtype=np.bool_),
         src_ranges, tgt_ids, np.zeros(rows + 1, dtype=np.int64), np.zeros(0, dtype=np.int64),
         np.zeros(rows + 1, dtype=np.int8), np.zeros(columns + 1, dtype=np.int8),
         NO_GAPS, NO_GAPS,
@@ -616,24 +614,28 @@ def pair_paragraphs(
     paragraphs are common in such documents, so leaving one unpaired costs nothing and a
     pair must beat PARAGRAPH_PAIR_THRESHOLD; merged pairs are not offered, as a question plus
     its untranslated answer would otherwise pass for the question's translation.
-    The sentence alignment then pays for leaving a paragraph's partner, so an untranslated
-    answer next to a translated question stays unaligned, while a wrong pairing costs a
-    penalty, not a wall.
+    The sentence alignment then pays `partner_penalty` for leaving a paragraph's partner,
+    so an untranslated answer next to a translated question stays unaligned; at the
+    default the penalty all but forbids it, which is safe because the pairing is rarely
+    wrong (benchmarks/bench_mixed.py). Hub-ness is measured against the other side's
+    paragraphs, so with one paragraph on either side (nothing to compare with), or no
+    pair found at all, each source paragraph keeps both neighbours as partners.
     """
-    src_ids, src_runs = _paragraph_runs(src_vectors, src_paragraphs)
-    tgt_ids, tgt_runs = _paragraph_runs(tgt_vectors, tgt_paragraphs)
+    src_ids, src_runs = _paragraph_vectors(src_vectors, src_paragraphs)
+    tgt_ids, tgt_runs = _paragraph_vectors(tgt_vectors, tgt_paragraphs)
     rows, columns = len(src_ids), len(tgt_ids)
+    units = (src_runs, tgt_runs, _hubness(src_runs, tgt_runs[0]), _hubness(tgt_runs, src_runs[0]))
     nearest = np.minimum(np.searchsorted(tgt_ids, src_ids) + 1, columns)
     band = _band_around(np.arange(1, rows + 1), nearest, rows, columns, PARAGRAPH_WINDOW)
     neighbours = np.stack([src_ids - 1, src_ids + 1], axis=1)
-    offsets = [
-        int(tgt_ids[j] - src_ids[i])
-        for i, j in _paired_units(src_runs, tgt_runs, neighbours, tgt_ids, band)
-    ]
+    either_side = _paired_units(units, neighbours, tgt_ids, band)
+    if rows == 1 or columns == 1 or not either_side:
+        return neighbours[np.searchsorted(src_ids, src_paragraphs)]
+    offsets = [int(tgt_ids[j] - src_ids[i]) for i, j in either_side]
     usual = 1 if offsets.count(1) >= offsets.count(-1) else -1
     expected = np.stack([src_ids + usual, src_ids + usual], axis=1)
     partner_of_unit = np.tile(np.array([1, 0], dtype=np.int64), (rows, 1))
-    for i, j in _paired_units(src_runs, tgt_runs, expected, tgt_ids, band):
+    for i, j in _paired_units(units, expected, tgt_ids, band):
         partner_of_unit[i] = (tgt_ids[j], tgt_ids[j])
     return partner_of_unit[np.searchsorted(src_ids, src_paragraphs)]
 

@@ -186,6 +186,16 @@ def test_paragraphs_pair_with_their_translation_and_untranslated_ones_stay_alone
     assert partners[2, 0] > partners[2, 1]
 
 
+@pytest.mark.parametrize("count", [1, 4])
+def test_mixed_document_with_one_paragraph_a_side_still_aligns(count: int) -> None:
+    """One paragraph a side leaves nothing to measure hub-ness against, so both
+    neighbours stay partners instead of no paragraph being paired."""
+    zh = sentences([f"<{k}>" for k in range(count)], "zh", 0)
+    en = sentences([f"<{k}>" for k in range(count)], "en", 1)
+    beads = align(zh, en, BagOfIdsEmbedder(count))
+    assert pairs(beads) == [((k,), (k,)) for k in range(count)]
+
+
 def test_mixed_document_question_does_not_take_the_untranslated_answer() -> None:
     """The question's second sentence has no translation; without the partner penalty it
     is glued to the unrelated answer after the question's translation, as a bead of
