@@ -692,21 +692,27 @@ def align(
 def _with_empty_sentences(
     beads: list[Bead], src_kept: list[int], tgt_kept: list[int], src_count: int, tgt_count: int
 ) -> list[Bead]:
-    """Map bead ids back to the full lists and put each empty sentence, unaligned, in order."""
-    src_empty = sorted(set(range(src_count)) - set(src_kept))
-    tgt_empty = sorted(set(range(tgt_count)) - set(tgt_kept))
+    """Map bead ids back to the full lists. An empty sentence between two sentences of one
+    bead joins it (ids stay contiguous; it adds no text); any other is unaligned, in order."""
     merged: list[Bead] = []
+    next_src = next_tgt = 0
     for bead in beads:
-        src_ids = tuple(src_kept[i] for i in bead.src)
-        tgt_ids = tuple(tgt_kept[j] for j in bead.tgt)
-        while src_empty and src_ids and src_empty[0] < src_ids[0]:
-            merged.append(Bead((src_empty.pop(0),), (), 1.0))
-        while tgt_empty and tgt_ids and tgt_empty[0] < tgt_ids[0]:
-            merged.append(Bead((), (tgt_empty.pop(0),), 1.0))
+        src_ids = _contiguous([src_kept[i] for i in bead.src])
+        tgt_ids = _contiguous([tgt_kept[j] for j in bead.tgt])
+        if src_ids:
+            merged.extend(Bead((i,), (), 1.0) for i in range(next_src, src_ids[0]))
+            next_src = src_ids[-1] + 1
+        if tgt_ids:
+            merged.extend(Bead((), (j,), 1.0) for j in range(next_tgt, tgt_ids[0]))
+            next_tgt = tgt_ids[-1] + 1
         merged.append(Bead(src_ids, tgt_ids, bead.score))
-    merged.extend(Bead((i,), (), 1.0) for i in src_empty)
-    merged.extend(Bead((), (j,), 1.0) for j in tgt_empty)
+    merged.extend(Bead((i,), (), 1.0) for i in range(next_src, src_count))
+    merged.extend(Bead((), (j,), 1.0) for j in range(next_tgt, tgt_count))
     return merged
+
+
+def _contiguous(ids: list[int]) -> tuple[int, ...]:
+    return tuple(range(ids[0], ids[-1] + 1)) if ids else ()
 
 
 def _align_sentences(

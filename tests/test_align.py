@@ -273,6 +273,14 @@ def test_empty_sentences_stay_unaligned_in_their_place() -> None:
     assert pairs(beads) == [((), (0,)), ((0,), (1,)), ((1,), ()), ((2,), (2,)), ((3,), ())]
 
 
+def test_an_empty_sentence_inside_a_bead_joins_it() -> None:
+    zh = sentences(["<0>", "", "<1>", "<2>"], "zh")
+    en = sentences(["<0> <1>", "<2>"], "en")
+    beads = align(zh, en, BagOfIdsEmbedder(3))
+    assert_well_formed(beads, 4, 2)
+    assert pairs(beads) == [((0, 1, 2), (0,)), ((3,), (1,))]
+
+
 def test_bead_shapes_bound_both_sides_and_their_sum() -> None:
     assert bead_shapes(2) == [(1, 0), (0, 1), (1, 1), (1, 2), (2, 1)]
     assert (1, 5) in bead_shapes(5) and (2, 4) in bead_shapes(5) and (3, 4) not in bead_shapes(5)
