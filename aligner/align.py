@@ -60,9 +60,11 @@ ANY_PARAGRAPH = np.array([np.iinfo(np.int64).min // 2, np.iinfo(np.int64).max //
 ANCHOR_MAX_SENTENCES = 4
 """Anchors found in more sentences than this on one side are too common to pin a pair."""
 
-_ZH_QUOTES = {"“": (0, True), "”": (0, False), "「": (0, True), "」": (0, False),
-              "‘": (1, True), "’": (1, False), "『": (1, True), "』": (1, False)}
-_EN_QUOTE = re.compile(r"[\"'‘’“”]")
+_CURLY_QUOTES = {"“": (0, True), "”": (0, False), "「": (0, True), "」": (0, False),
+                "‘": (1, True), "’": (1, False), "『": (1, True), "』": (1, False)}
+"""(family, opens) of the quotation marks whose direction is written in them."""
+_ZH_QUOTE = re.compile("[“”「」‘’『』\"＂]")
+_EN_QUOTE = re.compile("[\"'‘’“”]")
 OUTSIDE, INSIDE, EITHER = 0, 1, 2
 """Quote state of the gap after a sentence: in running speech, outside it, or either (a
 quote closes and the next sentence opens one at once, as around an English speech tag)."""
@@ -260,34 +262,33 @@ def find_anchors(src: Sequence[Sentence], tgt: Sequence[Sentence]) -> list[tuple
     return sorted(pairs)
 
 
-def _quote_marks(text: str, lang: str) -> list[tuple[int, bool, int, int]]:
-    """(family, opens, position, sentence-relative end) of each quotation mark.
+def _is_word_character(char: str) -> bool:
+    """A letter or digit of an alphabetic script: an apostrophe sits between two of them
+    (`don’t`), while `‘小白龙’韦` closes a quotation between two Chinese characters."""
+    return char.isalnum() and ord(char) < 0x2E80
 
-    Chinese marks are unambiguous. An English straight quote between two letters or digits
-    is an apostrophe; otherwise it opens when it follows a space or the sentence start and
-    closes when it does not, so `Whiskers' fight` is read as a close (rare and harmless).
+
+def _quote_marks(text: str, lang: str) -> list[tuple[int, bool, int]]:
+    """(family, opens, position) of each quotation mark.
+
+    Curly and corner marks are unambiguous. A straight quote (or a full-width one in
+    Chinese) between two letters or digits of an alphabetic script is an apostrophe; otherwise it opens when it
+    follows a space or the sentence start and closes when it does not, so `Whiskers'
+    fight` is read as a close (rare and harmless).
     """
     marks = []
-    if lang == "zh":
-        for position, char in enumerate(text):
-            if char in _ZH_QUOTES:
-                family, opens = _ZH_QUOTES[char]
-                marks.append((family, opens, position, len(text)))
-        return marks
-    for match in _EN_QUOTE.finditer(text):
+    for match in (_ZH_QUOTE if lang == "zh" else _EN_QUOTE).finditer(text):
         position, char = match.start(), match.group()
         before = text[position - 1] if position else " "
         after = text[position + 1] if position + 1 < len(text) else " "
-        if char in "'’" and before.isalnum() and after.isalnum():
+        if char in "'’" and _is_word_character(before) and _is_word_character(after):
             continue
-        family = 0 if char in '"“”' else 1
-        if char in "“‘":
-            opens = True
-        elif char in "”’":
-            opens = False
+        if char in _CURLY_QUOTES:
+            family, opens = _CURLY_QUOTES[char]
         else:
-            opens = (before.isspace() or before in "([—-") and not after.isspace()
-        marks.append((family, opens, position, len(text)))
+            family = 0 if char in '"＂' else 1
+            opens = (before.isspace() or before in "([—-：:，,") and not after.isspace()
+        marks.append((family, opens, position))
     return marks
 
 
@@ -297,17 +298,21 @@ def quote_states(sentences: Sequence[Sentence]) -> np.ndarray:
     A translation keeps dialogue boundaries: a bead that ends inside a quotation on one
     side and outside it on the other has split a speech in the wrong place. Opening and
     closing marks set the state of their family (double or single) rather than counting
-    depth, so one misread apostrophe cannot throw off the rest of the document.
+    depth, so one misread apostrophe cannot throw off the rest of the document, and a new
+    paragraph starts outside (a quotation that goes on reopens there by convention).
     """
     states = np.zeros(len(sentences) + 1, dtype=np.int8)
     inside = [False, False]
     last_mark_closed = False
     for k, sentence in enumerate(sentences):
+        if k and sentence.paragraph != sentences[k - 1].paragraph:
+            inside = [False, False]
+            states[k] = OUTSIDE
         marks = _quote_marks(sentence.text.strip(), sentence.lang)
         opens_at_start = bool(marks) and marks[0][1] and marks[0][2] == 0
         if last_mark_closed and opens_at_start and states[k] == OUTSIDE:
             states[k] = EITHER
-        for family, opens, _, _ in marks:
+        for family, opens, _ in marks:
             inside[family] = opens
         last_mark_closed = bool(marks) and not marks[-1][1]
         states[k + 1] = INSIDE if any(inside) else OUTSIDE

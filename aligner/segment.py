@@ -197,6 +197,6 @@ def edge_clauses(text: str, lang: Lang) -> tuple[str, str]:
                 break
         return grown
 
-    head = joiner.join(grow(clauses))
-    tail = joiner.join(reversed(grow(clauses[::-1])))
-    return head.strip(), tail.strip()
+    head = joiner.join(grow(clauses)).strip()
+    tail = joiner.join(reversed(grow(clauses[::-1]))).strip()
+    return head or text.strip(), tail or text.strip()

@@ -233,6 +233,16 @@ def test_quote_states_follow_speech_across_sentences() -> None:
     assert quote_states(en).tolist() == [OUTSIDE, EITHER, INSIDE, EITHER, OUTSIDE, OUTSIDE]
 
 
+def test_quote_states_read_straight_quotes_in_chinese_and_restart_each_paragraph() -> None:
+    zh = [Sentence(text, "zh", paragraph) for text, paragraph in [
+        ('他说："你好。', 0), ('我们走吧。"', 0), ("我这‘小白龙’韦小宝不怕。", 0),
+        ("他说：＂走。", 1), ("好。", 1), ("来。", 2),
+    ]]
+    assert quote_states(zh).tolist() == [
+        OUTSIDE, INSIDE, OUTSIDE, OUTSIDE, INSIDE, OUTSIDE, OUTSIDE,
+    ]
+
+
 def test_quote_penalty_is_charged_when_a_bead_ends_in_speech_on_one_side_only() -> None:
     """Bead ends are compared: inside vs outside costs the penalty, EITHER matches both."""
     unit = np.ones((1, 3, 4)) / 2.0

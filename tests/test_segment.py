@@ -240,3 +240,4 @@ def test_edge_clauses_are_the_first_and_last_clause_of_a_sentence() -> None:
         "He came back", "at midnight.",
     )
     assert edge_clauses("Wait — no, stop.", "en") == ("Wait no, stop.", "Wait no, stop.")
+    assert edge_clauses("—", "en") == ("—", "—")
