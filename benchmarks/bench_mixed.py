@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from bench_mac_dev import CHAPTERS, DATA, add_config_option, config_from
+from bench_mac_dev import CHAPTERS, add_config_option, config_from
+from bench_mac_dev import load_chapter as load_mac_dev_chapter
 from rich.console import Console
 from rich.table import Table
 
@@ -33,9 +34,9 @@ from aligner.align import AlignConfig
 from aligner.data import Bead, Lang, Paragraph, join_sentences
 from aligner.embed import CachedEmbedder, Embedder, load_embedder
 from aligner.evaluate import evaluate
-from aligner.export import format_ladder_line, read_ladder
+from aligner.export import format_ladder_line
 from aligner.pipeline import PipelineOptions, align_mixed
-from aligner.segment import presegmented, segment
+from aligner.segment import segment
 
 PARAGRAPH_BEADS = (2, 6)
 INSERTED_SENTENCES = (2, 5)
@@ -71,7 +72,16 @@ class Unit:
 
 
 @dataclass
-class Resplit:
+class Counts:
+    """Integer counters that pool over chapters field by field."""
+
+    def add(self, other: Counts) -> None:
+        for item in dataclasses.fields(self):
+            setattr(self, item.name, getattr(self, item.name) + getattr(other, item.name))
+
+
+@dataclass
+class Resplit(Counts):
     """How far the segmenter's sentences differ from MAC-Dev's, pooled over chapters."""
 
     zh_differ: int = 0
@@ -79,10 +89,6 @@ class Resplit:
     units: int = 0
     merged: int = 0
     beads: int = 0
-
-    def add(self, other: Resplit) -> None:
-        for item in dataclasses.fields(self):
-            setattr(self, item.name, getattr(self, item.name) + getattr(other, item.name))
 
 
 @dataclass
@@ -105,12 +111,10 @@ class MixedDocument:
 
 def load_chapter(name: str) -> Chapter:
     """One chapter; English whitespace is normalised as the segmenter normalises it."""
-    zh = [s.text for s in presegmented((DATA / "zh" / name).read_text(encoding="utf-8"), "zh")]
-    en = [
-        " ".join(s.text.split())
-        for s in presegmented((DATA / "en" / name).read_text(encoding="utf-8"), "en")
-    ]
-    return Chapter(name, zh, en, read_ladder(DATA / "gold" / f"{name}.align"))
+    loaded = load_mac_dev_chapter(name)
+    zh = [sentence.text for sentence in loaded.src]
+    en = [" ".join(sentence.text.split()) for sentence in loaded.tgt]
+    return Chapter(name, zh, en, loaded.gold)
 
 
 def cut_sizes(count: int, rng: np.random.Generator) -> list[int]:
@@ -256,7 +260,7 @@ def check_sentences(name: str, lang: str, expected: list[str], found: list[str])
 
 
 @dataclass
-class Shares:
+class Shares(Counts):
     """Counts behind the mixed-mode figures, summable over chapters."""
 
     inserted_unaligned: int = 0
@@ -265,10 +269,6 @@ class Shares:
     dropped: int = 0
     right_paragraph: int = 0
     gold_aligned_zh: int = 0
-
-    def add(self, other: Shares) -> None:
-        for item in dataclasses.fields(self):
-            setattr(self, item.name, getattr(self, item.name) + getattr(other, item.name))
 
     def cells(self) -> list[str]:
         pairs = [(self.inserted_unaligned, self.inserted), (self.dropped_unaligned, self.dropped),
