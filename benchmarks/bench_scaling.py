@@ -54,7 +54,8 @@ def measure(
 ) -> tuple[list[Bead], float, float]:
     """Beads, CPU seconds and peak traced memory (MiB) of one alignment.
 
-    CPU time rather than wall time, so other jobs on the machine do not skew the ratios.
+    CPU time rather than wall time; still, run it on an otherwise idle machine: other jobs
+    on the cores inflate the multi-threaded embedder's CPU time by half or more.
     """
     src, tgt = sentences(document, "en"), sentences(document, "zh")
     tracemalloc.start()
