@@ -23,14 +23,15 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from numba import njit
 
-from aligner.data import Bead, Sentence, join_sentences
+from aligner.config import AlignConfig
+from aligner.data import Bead, Sentence
 from aligner.embed import Embedder
 from aligner.segment import edge_clauses
+from aligner.text import LATIN_NAME, join_sentences, non_space_length, quote_marks
 
 FULL_GRID_CELLS = 2_000_000
 """Coarse grids up to this many cells are aligned whole; larger ones are halved first."""
@@ -62,64 +63,11 @@ ANY_PARAGRAPH = np.array([np.iinfo(np.int64).min // 2, np.iinfo(np.int64).max //
 ANCHOR_MAX_SENTENCES = 4
 """Anchors found in more sentences than this on one side are too common to pin a pair."""
 
-_CURLY_QUOTES = {"“": (0, True), "”": (0, False), "「": (0, True), "」": (0, False),
-                "‘": (1, True), "’": (1, False), "『": (1, True), "』": (1, False)}
-"""(family, opens) of the quotation marks whose direction is written in them."""
-_ZH_QUOTE = re.compile("[“”「」‘’『』\"＂]")
-_EN_QUOTE = re.compile("[\"'‘’“”]")
 OUTSIDE, INSIDE, EITHER = 0, 1, 2
 """Quote state of the gap after a sentence: in running speech, outside it, or either (a
 quote closes and the next sentence opens one at once, as around an English speech tag)."""
 
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
-_LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9&+\-]*[A-Za-z0-9]")
-
-
-@dataclass(frozen=True)
-class AlignConfig:
-    """Alignment knobs; defaults were fitted on MAC-Dev (see benchmarks/bench_mac_dev.py).
-
-    `skip_cost` is what leaving one sentence unaligned costs, on the scale of a bead's
-    normalised similarity. `length_weight` scales the squared log length ratio and
-    `paragraph_penalty` is charged per side whose run crosses a paragraph boundary;
-    in a mixed document, where each paragraph is translated as a whole by a nearby one,
-    crossing costs `mixed_paragraph_penalty` instead, so an untranslated paragraph is not
-    merged into its neighbour's bead; there paragraphs are paired first, and
-    `partner_penalty` is charged per paragraph that a bead's target lies outside the
-    source paragraph's partner, so a question does not take the untranslated answer
-    that follows its translation (benchmarks/bench_mixed.py, exact-bead F1: .891 at 0.4,
-    .910 at 0.6, .919 at 0.75, .918 at 0.8 and 0.9, where every inserted untranslated
-    sentence stays unaligned). `quote_penalty` is charged when a bead ends inside a
-    quotation on one side and outside on the other (MAC-Dev strict F1 .900 at 0, .907 at
-    0.05, .909 at 0.1 and 0.2, .907 at 0.3). `boundary_weight` scales `boundary_fit`, how
-    well a bead's end matches clause to clause (MAC-Dev strict F1 .909 at 0, .925 at 0.2
-    with edge clauses of 8/24 characters, .930 at 0.2 with 4/12; choosing weight and
-    clause length by leave-one-chapter-out gives .929 on the held-out chapters).
-    `score_slope` and `score_offset` map bead quality to a confidence in [0, 1]: a
-    logistic fit, on MAC-Dev, of whether an aligned bead is exactly right.
-
-    `embedded_run` 4 embeds a third less text than 5 for the same accuracy (MAC-Dev
-    strict F1 .925 at 2, .928 at 3, .934 at 4, .933 at 5).
-
-    With USE on MAC-Dev these defaults give strict F1 .934; the results are flat for
-    skip_cost 0.12-0.3 (so it is not tuned to the decimal), and length_weight 0.15 is
-    what leave-one-chapter-out picks for every held-out chapter (.928 at 0.05 and 0.1,
-    .931 at 0.15, .928 at 0.2, exact-bead F1).
-    A negative skip_cost (rewarding unaligned sentences) costs MAC-Dev .05 per -0.025.
-    """
-
-    max_align: int = 5
-    embedded_run: int = 4
-    skip_cost: float = 0.12
-    length_weight: float = 0.15
-    paragraph_penalty: float = 0.2
-    mixed_paragraph_penalty: float = 0.6
-    partner_penalty: float = 0.8
-    anchor_bonus: float = 0.1
-    quote_penalty: float = 0.1
-    boundary_weight: float = 0.2
-    score_slope: float = 4.8
-    score_offset: float = -0.07
 
 
 def bead_shapes(max_align: int) -> list[tuple[int, int]]:
@@ -172,9 +120,12 @@ def _run_vectors(flat: np.ndarray, count: int, embedded: int, max_run: int) -> n
     return stacked
 
 
-def _edge_texts(sentences: Sequence[Sentence]) -> list[str]:
+def _edge_texts(sentences: Sequence[Sentence], config: AlignConfig) -> list[str]:
     """First clauses of every sentence, then last clauses."""
-    edges = [edge_clauses(sentence.text, sentence.lang) for sentence in sentences]
+    edges = [
+        edge_clauses(sentence.text, sentence.lang, config.edge_min_characters(sentence.lang))
+        for sentence in sentences
+    ]
     return [head for head, _ in edges] + [tail for _, tail in edges]
 
 
@@ -193,10 +144,6 @@ def _side_gaps(edges: np.ndarray, src_count: int) -> tuple[np.ndarray, np.ndarra
     if not len(edges):
         return NO_GAPS, NO_GAPS
     return _gap_vectors(edges[: 2 * src_count]), _gap_vectors(edges[2 * src_count :])
-
-
-def _char_count(text: str) -> int:
-    return sum(1 for char in text if not char.isspace())
 
 
 def _run_sums(values: np.ndarray, max_run: int) -> np.ndarray:
@@ -225,7 +172,7 @@ def _side(
     max_run: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Run vectors, run lengths in Chinese-character units, and paragraph-crossing flags."""
-    lengths = np.array([_char_count(sentence.text) for sentence in sentences]) * length_scale
+    lengths = np.array([non_space_length(sentence.text) for sentence in sentences]) * length_scale
     paragraphs = np.array([sentence.paragraph for sentence in sentences])
     breaks = np.zeros((max_run, len(sentences)), dtype=np.bool_)
     for size in range(2, max_run + 1):
@@ -239,7 +186,7 @@ def _anchor_tokens(text: str, with_names: bool) -> set[str]:
     numbers = {match.replace(",", "") for match in _NUMBER.findall(text)}
     tokens = {number for number in numbers if len(number.replace(".", "")) >= 2}
     if with_names:
-        tokens.update(name.casefold() for name in _LATIN_NAME.findall(text))
+        tokens.update(name.casefold() for name in LATIN_NAME.findall(text))
     return tokens
 
 
@@ -264,36 +211,6 @@ def find_anchors(src: Sequence[Sentence], tgt: Sequence[Sentence]) -> list[tuple
     return sorted(pairs)
 
 
-def _is_word_character(char: str) -> bool:
-    """A letter or digit of an alphabetic script: an apostrophe sits between two of them
-    (`don’t`), while `‘小白龙’韦` closes a quotation between two Chinese characters."""
-    return char.isalnum() and ord(char) < 0x2E80
-
-
-def _quote_marks(text: str, lang: str) -> list[tuple[int, bool, int]]:
-    """(family, opens, position) of each quotation mark.
-
-    Curly and corner marks are unambiguous. A straight quote (or a full-width one in
-    Chinese) between two letters or digits of an alphabetic script is an apostrophe; otherwise it opens when it
-    follows a space or the sentence start and closes when it does not, so `Whiskers'
-    fight` is read as a close (rare and harmless).
-    """
-    marks = []
-    for match in (_ZH_QUOTE if lang == "zh" else _EN_QUOTE).finditer(text):
-        position, char = match.start(), match.group()
-        before = text[position - 1] if position else " "
-        after = text[position + 1] if position + 1 < len(text) else " "
-        if char in "'’" and _is_word_character(before) and _is_word_character(after):
-            continue
-        if char in _CURLY_QUOTES:
-            family, opens = _CURLY_QUOTES[char]
-        else:
-            family = 0 if char in '"＂' else 1
-            opens = (before.isspace() or before in "([—-：:，,") and not after.isspace()
-        marks.append((family, opens, position))
-    return marks
-
-
 def quote_states(sentences: Sequence[Sentence]) -> np.ndarray:
     """Quote state of each gap between sentences (index k = after k sentences).
 
@@ -310,7 +227,7 @@ def quote_states(sentences: Sequence[Sentence]) -> np.ndarray:
         if k and sentence.paragraph != sentences[k - 1].paragraph:
             inside = [False, False]
             states[k] = OUTSIDE
-        marks = _quote_marks(sentence.text.strip(), sentence.lang)
+        marks = quote_marks(sentence.text.strip(), sentence.lang)
         opens_at_start = bool(marks) and marks[0][1] and marks[0][2] == 0
         if last_mark_closed and opens_at_start and states[k] == OUTSIDE:
             states[k] = EITHER
@@ -660,8 +577,8 @@ def _length_scale(
         paired_tgt |= (tgt_paragraphs >= low) & (tgt_paragraphs <= high)
     if not paired_src.any() or not paired_tgt.any():
         paired_src[:], paired_tgt[:] = True, True
-    src_chars = sum(_char_count(s.text) for s, kept in zip(src, paired_src) if kept)
-    tgt_chars = sum(_char_count(s.text) for s, kept in zip(tgt, paired_tgt) if kept)
+    src_chars = sum(non_space_length(s.text) for s, kept in zip(src, paired_src) if kept)
+    tgt_chars = sum(non_space_length(s.text) for s, kept in zip(tgt, paired_tgt) if kept)
     zh_chars, en_chars = (src_chars, tgt_chars) if src[0].lang == "zh" else (tgt_chars, src_chars)
     return zh_chars / max(en_chars, 1)
 
@@ -731,7 +648,7 @@ def _align_sentences(
     max_run = min(config.max_align, max(len(src), len(tgt)))
     embedded = max(1, min(config.embedded_run, max_run))
     src_texts, tgt_texts = _run_texts(src, embedded), _run_texts(tgt, embedded)
-    edge_texts = _edge_texts(src) + _edge_texts(tgt) if config.boundary_weight else []
+    edge_texts = _edge_texts(src, config) + _edge_texts(tgt, config) if config.boundary_weight else []
     vectors = embedder.encode(src_texts + tgt_texts + edge_texts)
     edges = vectors[len(src_texts) + len(tgt_texts) :]
     vectors = vectors[: len(src_texts) + len(tgt_texts)]

@@ -9,20 +9,21 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
 
-from aligner import __version__
-from aligner.data import AlignerError, Bead, Lang, Script
-from aligner.export import ExportOptions, format_for, write_alignments
+from aligner.config import AlignConfig, ExportOptions
+from aligner.data import AlignerError, Bead
+from aligner.export import format_for, write_alignments
+from aligner.text import Lang, Script, language_of_code
+from aligner.version import VERSION
 
 if TYPE_CHECKING:
     from aligner.batch import BatchReport
-    from aligner.pipeline import PipelineOptions
+    from aligner.config import PipelineOptions
 
 app = typer.Typer(
     help="Align Chinese and English text: clean, split, segment, embed, align, export.",
@@ -112,7 +113,7 @@ def status(message: str, quiet: bool) -> Iterator[None]:
 
 def version_callback(show: bool) -> None:
     if show:
-        typer.echo(f"aligner {__version__}")
+        typer.echo(f"aligner {VERSION}")
         raise typer.Exit()
 
 
@@ -137,14 +138,14 @@ def align_command(
     presegmented: Presegmented = False,
     model: Model = None,
     device: Device = "cpu",
-    max_align: MaxAlign = 5,
-    embedded_run: EmbeddedRun = 4,
+    max_align: MaxAlign = AlignConfig.max_align,
+    embedded_run: EmbeddedRun = AlignConfig.embedded_run,
     min_score: MinScore = 0.0,
     types: Types = None,
     drop_unaligned: DropUnaligned = False,
     dedupe: Dedupe = False,
     zh_code: ZhCode = None,
-    en_code: EnCode = "en-US",
+    en_code: EnCode = ExportOptions.en_code,
     to_simplified: ToSimplified = False,
     to_traditional: ToTraditional = False,
     no_repair: NoRepair = None,
@@ -205,7 +206,7 @@ def convert_command(
     drop_unaligned: DropUnaligned = False,
     dedupe: Dedupe = False,
     zh_code: ZhCode = None,
-    en_code: EnCode = "en-US",
+    en_code: EnCode = ExportOptions.en_code,
 ) -> None:
     """Convert aligned pairs between formats, e.g. TMX to JSONL."""
     from aligner.export import convert
@@ -293,8 +294,8 @@ def batch_command(
     cache_dir: Annotated[
         Path | None, typer.Option(help="Embedding cache folder (default OUTPUT/.cache).")
     ] = None,
-    max_align: MaxAlign = 5,
-    embedded_run: EmbeddedRun = 4,
+    max_align: MaxAlign = AlignConfig.max_align,
+    embedded_run: EmbeddedRun = AlignConfig.embedded_run,
     to_simplified: ToSimplified = False,
     to_traditional: ToTraditional = False,
     no_repair: NoRepair = None,
@@ -303,7 +304,7 @@ def batch_command(
     drop_unaligned: DropUnaligned = False,
     dedupe: Dedupe = False,
     zh_code: ZhCode = None,
-    en_code: EnCode = "en-US",
+    en_code: EnCode = ExportOptions.en_code,
     quiet: Quiet = False,
 ) -> None:
     """Align every document in a folder; a re-run skips the finished ones."""
@@ -342,12 +343,10 @@ def batch_command(
 def parse_lang(value: str | None) -> Lang | None:
     if value is None:
         return None
-    lowered = value.lower()
-    if lowered.startswith("zh") or lowered in ("chinese", "cmn"):
-        return "zh"
-    if lowered.startswith("en") or lowered == "english":
-        return "en"
-    raise AlignerError(f"unknown language {value!r}: use zh or en")
+    lang = language_of_code(value)
+    if lang is None:
+        raise AlignerError(f"unknown language {value!r}: use zh or en")
+    return lang
 
 
 def pipeline_options(
@@ -361,27 +360,19 @@ def pipeline_options(
     no_repair: list[str],
 ) -> PipelineOptions:
     """The stage options shared by `align` and `batch`."""
-    from aligner.align import AlignConfig
-    from aligner.clean import CleanOptions
-    from aligner.pipeline import PipelineOptions
+    from aligner.clean import check_repair_names
+    from aligner.config import CleanOptions, PipelineOptions
 
     if to_simplified and to_traditional:
         raise AlignerError("choose one of --to-simplified and --to-traditional")
     script: Script | None = (
         "simplified" if to_simplified else "traditional" if to_traditional else None
     )
-    switches = {field.name for field in fields(CleanOptions) if field.type in (bool, "bool")}
-    off = {name.strip().lower().replace("-", "_") for name in no_repair}
-    if unknown := sorted(off - switches):
-        raise AlignerError(
-            f"unknown repair {', '.join(unknown)}; choose from "
-            + ", ".join(sorted(name.replace("_", "-") for name in switches))
-        )
     return PipelineOptions(
         presegmented=presegmented,
         src_lang=parse_lang(src_lang),
         tgt_lang=parse_lang(tgt_lang),
-        clean=CleanOptions(to_script=script, **dict.fromkeys(off, False)),
+        clean=CleanOptions(disabled=check_repair_names(no_repair), to_script=script),
         align=AlignConfig(max_align=max_align, embedded_run=embedded_run),
     )
 

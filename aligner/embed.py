@@ -19,8 +19,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from aligner.clean import opencc_converter
 from aligner.data import AlignerError
+from aligner.text import to_simplified
 
 DEFAULT_MODEL = "use-multilingual-v3"
 
@@ -74,7 +74,7 @@ class UniversalSentenceEncoder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         def encode_batch(batch: list[str]) -> np.ndarray:
             if self.to_simplified:
-                batch = [opencc_converter("t2s").convert(text) for text in batch]
+                batch = [to_simplified(text) for text in batch]
             return self._model.encode(batch)
 
         return _encode_unique(list(texts), encode_batch, self.dimension)

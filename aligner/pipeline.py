@@ -7,29 +7,18 @@ called through its public functions.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from aligner.align import AlignConfig, align
-from aligner.clean import CleanOptions, clean, detect_script, read_text
-from aligner.data import AlignerError, Alignment, Lang, Paragraph, Sentence
+from aligner.align import align
+from aligner.clean import clean
+from aligner.config import CleanOptions, PipelineOptions
+from aligner.data import AlignerError, Alignment, Paragraph, Sentence
 from aligner.embed import Embedder, load_embedder
-from aligner.segment import SegmentOptions, presegmented, segment
+from aligner.io import read_text
+from aligner.segment import presegmented, segment
 from aligner.split import dominant_language, split_languages, split_monolingual
-
-LANGUAGE_NAMES = {"zh": "Chinese", "en": "English"}
-
-
-@dataclass(frozen=True)
-class PipelineOptions:
-    """Everything a user can choose about one run, grouped by stage."""
-
-    presegmented: bool = False
-    src_lang: Lang | None = None
-    tgt_lang: Lang | None = None
-    clean: CleanOptions = field(default_factory=CleanOptions)
-    segment: SegmentOptions = field(default_factory=SegmentOptions)
-    align: AlignConfig = field(default_factory=AlignConfig)
+from aligner.text import LANGUAGE_NAMES, Lang, detect_script
 
 
 @dataclass
@@ -38,12 +27,6 @@ class AlignedDocument:
 
     alignment: Alignment
     repairs: Counter[str]
-
-
-def direction(options: PipelineOptions) -> tuple[Lang, Lang]:
-    """Source and target language: Chinese to English unless the options say otherwise."""
-    src_lang: Lang = options.src_lang or ("en" if options.tgt_lang == "zh" else "zh")
-    return src_lang, "en" if src_lang == "zh" else "zh"
 
 
 def _clean_lines(text: str, options: CleanOptions, repairs: Counter[str]) -> str:
@@ -134,7 +117,7 @@ def align_mixed(
             f"{path}: no {' or '.join(missing)} text found; a mixed document needs both languages "
             "(for two files use: aligner align SRC TGT)"
         )
-    src_lang, tgt_lang = direction(options)
+    src_lang, tgt_lang = options.direction()
     src = segment(by_lang[src_lang], options.segment)
     tgt = segment(by_lang[tgt_lang], options.segment)
     return _aligned((src_lang, tgt_lang), src, tgt, embedder, options, path.name, repairs)

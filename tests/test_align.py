@@ -16,7 +16,6 @@ from aligner.align import (
     INSIDE,
     NO_GAPS,
     OUTSIDE,
-    AlignConfig,
     align,
     band_dp,
     bead_quality,
@@ -25,9 +24,11 @@ from aligner.align import (
     pair_paragraphs,
     quote_states,
 )
-from aligner.data import Bead, Lang, Sentence
+from aligner.config import AlignConfig
+from aligner.data import Bead, Sentence
 from aligner.embed import Embedder
 from aligner.segment import presegmented
+from aligner.text import Lang
 
 
 def sentences(texts: Sequence[str], lang: Lang, paragraph: int = 0) -> list[Sentence]:

@@ -16,8 +16,8 @@ from lxml import etree
 from typer.testing import CliRunner
 
 from aligner import embed
-from aligner.align import AlignConfig
 from aligner.cli import app
+from aligner.config import AlignConfig
 from aligner.embed import Embedder
 from aligner.export import parse_ladder
 

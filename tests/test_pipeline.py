@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from aligner import AlignerError, PipelineOptions, align_document
-from aligner.clean import CleanOptions
+from aligner.config import CleanOptions
 from aligner.data import Alignment
 from aligner.embed import Embedder
 from aligner.pipeline import AlignedDocument

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from aligner.clean import clean, read_text
+from aligner.clean import clean
+from aligner.io import read_text
 from aligner.split import dominant_language, split_languages, split_monolingual
 
 SEEDS = Path(__file__).parents[1] / "seeds"
