@@ -6,6 +6,7 @@ Data goes to files or stdout; progress, reports and errors go to stderr. An
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,6 +15,8 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
+from rich.logging import RichHandler
+from rich.table import Table
 
 from aligner.config import AlignConfig, ExportOptions
 from aligner.data import AlignerError, Bead
@@ -122,8 +125,21 @@ def main(
     version: Annotated[
         bool, typer.Option("--version", callback=version_callback, is_eager=True)
     ] = False,
+    verbose: Annotated[
+        int,
+        typer.Option(
+            "--verbose", "-v", count=True, help="Say what each stage does (-vv: in detail)."
+        ),
+    ] = 0,
 ) -> None:
     """Chinese–English parallel-text aligner."""
+    level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+    logging.basicConfig(
+        level=level,
+        format="%(message)s",
+        handlers=[RichHandler(console=stderr, show_path=False, show_time=verbose > 1)],
+        force=True,
+    )
 
 
 @app.command("align")
@@ -241,9 +257,20 @@ def evaluate_command(
     test: Annotated[Path, typer.Option(help="Test ladder file, or a directory of them.")],
 ) -> None:
     """Score test alignments against gold ones (strict/lax links and exact beads)."""
-    from aligner.evaluate import evaluate_files, metrics_table
+    from aligner.evaluate import evaluate_files
 
     run_reporting_errors(lambda: Console().print(metrics_table(evaluate_files(gold, test))))
+
+
+def metrics_table(scores: dict[str, float]) -> Table:
+    """The scores as a precision/recall/F1 by strict/lax/bead table, for the terminal."""
+    table = Table("", "strict", "lax", "bead")
+    for measure in ("precision", "recall", "f1"):
+        table.add_row(
+            measure.capitalize() if measure != "f1" else "F1",
+            *(f"{scores[f'{measure}_{kind}']:.4f}" for kind in ("strict", "lax", "bead")),
+        )
+    return table
 
 
 @app.command("glossary")

@@ -10,6 +10,7 @@ Models load lazily on the first `encode`, never at import time.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import sqlite3
 from collections.abc import Sequence
@@ -21,6 +22,8 @@ import numpy as np
 
 from aligner.data import AlignerError
 from aligner.text import to_simplified
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "use-multilingual-v3"
 
@@ -122,10 +125,12 @@ def load_embedder(
     if model in (None, "", DEFAULT_MODEL, "use"):
         if device != "cpu":
             raise AlignerError(
-                f"the default model runs on the CPU only; pick a sentence-transformers "
-                f"model with --model to use --device {device}"
+                f"the default model runs on the CPU only; device {device} needs a "
+                "sentence-transformers model"
             )
+        logger.info("embedding model: %s (CPU)", DEFAULT_MODEL)
         return UniversalSentenceEncoder(threads=threads)
+    logger.info("embedding model: %s on %s", model, device)
     return SentenceTransformerEmbedder(model, device=device)
 
 

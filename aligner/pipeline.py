@@ -6,6 +6,7 @@ called through its public functions.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,8 @@ from aligner.io import read_text
 from aligner.segment import presegmented, segment
 from aligner.split import dominant_language, split_languages, split_monolingual
 from aligner.text import LANGUAGE_NAMES, Lang, detect_script
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -66,6 +69,10 @@ def _aligned(
 ) -> AlignedDocument:
     """Align two sentence lists; the TMX language code follows the Chinese side's script."""
     zh_sentences = src if langs[0] == "zh" else tgt
+    logger.info(
+        "%s: aligning %d %s and %d %s sentences",
+        name, len(src), LANGUAGE_NAMES[langs[0]], len(tgt), LANGUAGE_NAMES[langs[1]],
+    )
     alignment = Alignment(
         src_lang=langs[0],
         tgt_lang=langs[1],
@@ -88,10 +95,12 @@ def align_pair(
     tgt_text = _clean_lines(read_text(tgt_path), options.clean, repairs)
     src_lang = _language_of(src_text, options.src_lang, str(src_path))
     tgt_lang = _language_of(tgt_text, options.tgt_lang, str(tgt_path))
+    if src_path.resolve() == tgt_path.resolve():
+        raise AlignerError(f"{src_path} is given twice; give one Chinese and one English file")
     if src_lang == tgt_lang:
         raise AlignerError(
             f"both {src_path} and {tgt_path} are {LANGUAGE_NAMES[src_lang]}; "
-            "give one Chinese and one English file (or set --src-lang/--tgt-lang)"
+            "give one Chinese and one English file (or name each file's language)"
         )
     src = _sentences_of(src_text, src_lang, options, str(src_path))
     tgt = _sentences_of(tgt_text, tgt_lang, options, str(tgt_path))
@@ -104,7 +113,10 @@ def align_mixed(
     """Align one document whose Chinese and English paragraphs are interleaved."""
     options = options or PipelineOptions()
     if options.presegmented:
-        raise AlignerError("--presegmented needs two files (SRC TGT), one sentence per line each")
+        raise AlignerError(
+            f"{path}: presegmented input needs two files (source and target), "
+            "one sentence per line each"
+        )
     repairs: Counter[str] = Counter()
     text = _clean_lines(read_text(path), options.clean, repairs)
     paragraphs = split_languages(text)

@@ -69,7 +69,8 @@ def _is_english_boundary(
     end_mark, mark_end = match.start(), match.end()
     if _inside_quotation(quoted, end_mark, mark_end):
         return False
-    following = _SPACES.match(text, mark_end).end()
+    spaces = _SPACES.match(text, mark_end)
+    following = spaces.end() if spaces else mark_end
     if following == len(text):
         return True
     next_char = text[following]

@@ -108,10 +108,11 @@ def split_languages(text: str) -> list[Paragraph]:
                 pieces.append(piece)
             else:
                 pieces.append(piece)
-    return [
-        Paragraph(lang=piece.lang, text=piece.text.strip(), index=index)
-        for index, piece in enumerate(piece for piece in pieces if piece.lang is not None)
-    ]
+    paragraphs: list[Paragraph] = []
+    for piece in pieces:
+        if piece.lang is not None:
+            paragraphs.append(Paragraph(piece.lang, piece.text.strip(), len(paragraphs)))
+    return paragraphs
 
 
 def split_monolingual(text: str, lang: Lang) -> list[Paragraph]:

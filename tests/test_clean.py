@@ -13,8 +13,8 @@ from aligner.config import CleanOptions
 from aligner.data import AlignerError
 from aligner.io import read_text
 from aligner.text import detect_script
+from tests.support import SEEDS
 
-SEEDS = Path(__file__).parents[1] / "seeds"
 INTERVIEW = SEEDS / "001_80f9d8cd20d446c8.txt"
 PRESS_RELEASES = SEEDS / "004_f5a84a02b796e88a.txt"
 ALL_OFF = CleanOptions(disabled=frozenset(REPAIR_NAMES))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import assume, given
@@ -15,8 +14,7 @@ from aligner.data import Paragraph, Sentence
 from aligner.io import read_text
 from aligner.segment import edge_clauses, presegmented, segment
 from aligner.split import split_languages
-
-SEEDS = Path(__file__).parents[1] / "seeds"
+from tests.support import SEEDS
 
 
 def sentences(text: str, lang: str = "en", **options: bool) -> list[str]:
