@@ -91,8 +91,8 @@ def align_pair(
     """Align two monolingual files (languages detected unless given)."""
     options = options or PipelineOptions()
     repairs: Counter[str] = Counter()
-    src_text = _clean_lines(read_text(src_path), options.clean, repairs)
-    tgt_text = _clean_lines(read_text(tgt_path), options.clean, repairs)
+    src_text = _clean_lines(read_text(src_path, repairs), options.clean, repairs)
+    tgt_text = _clean_lines(read_text(tgt_path, repairs), options.clean, repairs)
     src_lang = _language_of(src_text, options.src_lang, str(src_path))
     tgt_lang = _language_of(tgt_text, options.tgt_lang, str(tgt_path))
     if src_path.resolve() == tgt_path.resolve():
@@ -118,7 +118,7 @@ def align_mixed(
             "one sentence per line each"
         )
     repairs: Counter[str] = Counter()
-    text = _clean_lines(read_text(path), options.clean, repairs)
+    text = _clean_lines(read_text(path, repairs), options.clean, repairs)
     paragraphs = split_languages(text)
     by_lang: dict[Lang, list[Paragraph]] = {"zh": [], "en": []}
     for paragraph in paragraphs:
