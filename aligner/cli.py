@@ -17,7 +17,7 @@ from rich.console import Console
 
 from aligner.config import AlignConfig, ExportOptions
 from aligner.data import AlignerError, Bead
-from aligner.export import format_for, write_alignments
+from aligner.formats import format_for, write_alignments
 from aligner.text import Lang, Script, language_of_code
 from aligner.version import VERSION
 
@@ -209,7 +209,7 @@ def convert_command(
     en_code: EnCode = ExportOptions.en_code,
 ) -> None:
     """Convert aligned pairs between formats, e.g. TMX to JSONL."""
-    from aligner.export import convert
+    from aligner.formats import convert
 
     def run() -> int:
         options = export_options(min_score, types, drop_unaligned, dedupe, zh_code, en_code)
@@ -227,7 +227,7 @@ def merge_command(
     dedupe: Dedupe = False,
 ) -> None:
     """Merge several files of aligned pairs into one."""
-    from aligner.export import merge
+    from aligner.formats import merge
 
     written = run_reporting_errors(
         lambda: merge(sources, output, output_format, ExportOptions(dedupe=dedupe))

@@ -17,7 +17,7 @@ from pathlib import Path
 from rich.table import Table
 
 from aligner.data import AlignerError, Bead
-from aligner.export import read_ladder
+from aligner.formats import read_ladder
 
 Link = tuple[tuple[int, ...], tuple[int, ...]]
 

@@ -12,16 +12,9 @@ from lxml import etree
 
 from aligner.data import AlignerError, Alignment, Bead, Sentence
 from aligner.embed import Embedder
-from aligner.export import write_alignments
-from aligner.glossary import (
-    ENGLISH_STOPWORDS,
-    TermPair,
-    chinese_terms,
-    english_terms,
-    extract_glossary,
-    glossary_file,
-    write_glossary,
-)
+from aligner.formats import write_alignments
+from aligner.glossary import TermPair, extract_glossary, glossary_file, write_glossary
+from aligner.glossary.candidates import ENGLISH_STOPWORDS, chinese_terms, english_terms
 
 TBX = "{urn:iso:std:iso:30042:ed-2}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -178,6 +171,7 @@ def test_term_repeated_across_beads_pairs_with_its_translation() -> None:
 
 def test_example_is_a_bead_holding_both_terms() -> None:
     terms = extract_glossary([aligned(HOSPITAL_PAIRS)])
+    assert terms
     for term in terms:
         assert term.zh in term.example_zh
         assert term.en.lower() in term.example_en.lower()
@@ -186,6 +180,7 @@ def test_example_is_a_bead_holding_both_terms() -> None:
 def test_english_source_direction_gives_the_same_pairs() -> None:
     forward = extract_glossary([aligned(HOSPITAL_PAIRS)])
     backward = extract_glossary([aligned(HOSPITAL_PAIRS, zh_first=False)])
+    assert pairs_of(forward)
     assert pairs_of(forward) == pairs_of(backward)
 
 

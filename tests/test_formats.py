@@ -15,7 +15,7 @@ from lxml import etree
 import aligner
 from aligner.config import ExportOptions
 from aligner.data import AlignerError, Alignment, Bead, Sentence
-from aligner.export import (
+from aligner.formats import (
     convert,
     format_for,
     merge,
