@@ -38,7 +38,8 @@ SEED_PAIRS = [
     (
         "商湯科技目前在智慧商業、智慧城市、智慧生活和智能汽車四大核心業務板塊均已處於業內領先地位。",
         (
-            "SenseTime’s four core business domains—Smart Business, Smart City, Smart Life, and Smart "
+            "SenseTime’s four core business domains—Smart Business, Smart City, Smart Life, "
+            "and Smart "
             "Auto—are all among the best in the industry."
         ),
     ),
@@ -62,7 +63,8 @@ SEED_PAIRS = [
     (
         "商湯科技在2021年登榜全球智能駕駛專利Top10,也推出了商湯絕影智能汽車平臺。",
         (
-            "In 2021, SenseTime was ranked among the top 10 global intelligent driving patent holders "
+            "In 2021, SenseTime was ranked among the top 10 global intelligent driving patent "
+            "holders "
             "and launched SenseAuto, an intelligent automotive application platform."
         ),
     ),
@@ -93,7 +95,8 @@ SEED_PAIRS = [
             "國內人工智能發展迅速。"
         ),
         (
-            "Wang Xiaogang: Although a latecomer in AI development, China has introduced a series of "
+            "Wang Xiaogang: Although a latecomer in AI development, China has introduced a "
+            "series of "
             "policies to support the development of AI."
         ),
     ),

@@ -54,14 +54,12 @@ class Format(Generic[WriterT]):
 _REGISTRY: dict[Kind, dict[str, Format[Any]]] = {"alignment": {}, "glossary": {}}
 
 
-def register(fmt: Format[WriterT]) -> Format[WriterT]:
+def register(fmt: Format[Any]) -> None:
     """Add a format; the order of registration is the order formats are listed to users."""
-    table = _REGISTRY[fmt.kind]
-    taken = {name for known in table.values() for name in (known.name, *known.aliases)}
-    if taken & {fmt.name, *fmt.aliases}:
-        raise ValueError(f"a {fmt.kind} format named {fmt.name!r} is already registered")
-    table[fmt.name] = fmt
-    return fmt
+    for name in (fmt.name, *fmt.aliases):
+        if find(fmt.kind, name) is not None:
+            raise ValueError(f"a {fmt.kind} format named {name!r} is already registered")
+    _REGISTRY[fmt.kind][fmt.name] = fmt
 
 
 def formats(kind: Kind) -> list[Format[Any]]:

@@ -25,6 +25,7 @@ from aligner.formats.units import Unit, iter_units, parse_score, peek
 from aligner.io import output_stream
 from aligner.text import Lang
 
+_COLUMN_ORDERS: tuple[tuple[Lang, Lang], ...] = (("zh", "en"), ("en", "zh"))
 # Bare TSV: no quoting at all, so `cut`, `awk` and pandas read it alike.
 _TSV: dict[str, Any] = {"delimiter": "\t", "quoting": csv.QUOTE_NONE, "quotechar": None}
 
@@ -41,7 +42,7 @@ def column_langs(first: Alignment | None) -> tuple[Lang, Lang]:
 
 def header_langs(names: list[str], where: str) -> tuple[Lang, Lang]:
     """The column languages, after checking the header is ours."""
-    for first, second in (("zh", "en"), ("en", "zh")):
+    for first, second in _COLUMN_ORDERS:
         if names == columns(first, second):
             return first, second
     raise AlignerError(f"{where}: header must be {','.join(columns('zh', 'en'))} (or en first)")

@@ -127,11 +127,14 @@ def _tmx_unit(tu: etree._Element, header_lang: str | None, path: Path) -> Unit |
             texts[lang], codes[lang] = _seg_text(seg).strip(), code
     if len(texts) < 2:
         return None
-    src_lang = language_of_code(tu.get("srclang") or header_lang) or next(iter(texts))
+    declared = language_of_code(tu.get("srclang") or header_lang)
+    src_lang: Lang = next(iter(texts)) if declared is None else declared
     tgt_lang: Lang = "en" if src_lang == "zh" else "zh"
     props = {prop.get("type"): prop.text or "" for prop in tu.iterfind("prop")}
     where = f"{path}:{tu.sourceline}"
-    document, src_ids, tgt_ids = path.stem, (), ()
+    document = path.stem
+    src_ids: tuple[int, ...] = ()
+    tgt_ids: tuple[int, ...] = ()
     if "x-source" in props:
         match = _SOURCE_PROP.match(props["x-source"].strip())
         if match is None:
