@@ -82,15 +82,20 @@ def find_by_extension(kind: Kind, path: str) -> Format[Any] | None:
 
 
 def format_names(kind: Kind = "alignment") -> tuple[str, ...]:
+    """The names of one kind's formats, as listed to users."""
     return tuple(fmt.name for fmt in _REGISTRY[kind].values())
 
 
 def alignment_format(name: str) -> Format[AlignmentWriter]:
-    """The alignment format called `name`, or an error listing the known ones."""
+    """The aligned-pair format called `name`, or an error listing the known ones."""
     fmt = find("alignment", name)
     if fmt is None:
-        raise AlignerError(f"unknown format {name!r}: use one of {', '.join(format_names())}")
+        raise _unknown(name)
     return fmt
+
+
+def _unknown(name: str) -> AlignerError:
+    return AlignerError(f"unknown format {name!r}: use one of {', '.join(format_names())}")
 
 
 def format_for(path: str, explicit: str | None) -> str:
@@ -98,9 +103,7 @@ def format_for(path: str, explicit: str | None) -> str:
     if explicit:
         fmt = find("alignment", explicit.lower())
         if fmt is None:
-            raise AlignerError(
-                f"unknown format {explicit!r}: use one of {', '.join(format_names())}"
-            )
+            raise _unknown(explicit)
         return fmt.name
     if path == "-":
         return STDOUT_FORMAT
