@@ -97,7 +97,13 @@ Types = Annotated[
     typer.Option(metavar="TYPES", help="Keep only these bead types, e.g. 1-1,1-2."),
 ]
 DropUnaligned = Annotated[
-    bool, typer.Option("--drop-unaligned", help="Leave out unaligned sentences.")
+    bool | None,
+    typer.Option(
+        "--drop-unaligned/--keep-unaligned",
+        help="Leave out or keep unaligned sentences (default: kept in tables and ladders, "
+        "left out of JSONL, TMX and Moses).",
+        show_default=False,
+    ),
 ]
 Dedupe = Annotated[bool, typer.Option("--dedupe", help="Write each distinct pair once.")]
 ZhCode = Annotated[
@@ -209,7 +215,7 @@ def align_command(
     embedded_run: EmbeddedRun = AlignConfig.embedded_run,
     min_score: MinScore = 0.0,
     types: Types = None,
-    drop_unaligned: DropUnaligned = False,
+    drop_unaligned: DropUnaligned = None,
     dedupe: Dedupe = False,
     zh_code: ZhCode = None,
     en_code: EnCode = ExportOptions.en_code,
@@ -272,7 +278,7 @@ def convert_command(
     output_format: OutputFormat = None,
     min_score: MinScore = 0.0,
     types: Types = None,
-    drop_unaligned: DropUnaligned = False,
+    drop_unaligned: DropUnaligned = None,
     dedupe: Dedupe = False,
     zh_code: ZhCode = None,
     en_code: EnCode = ExportOptions.en_code,
@@ -406,7 +412,7 @@ def batch_command(
     no_repair: NoRepair = None,
     min_score: MinScore = 0.0,
     types: Types = None,
-    drop_unaligned: DropUnaligned = False,
+    drop_unaligned: DropUnaligned = None,
     dedupe: Dedupe = False,
     zh_code: ZhCode = None,
     en_code: EnCode = ExportOptions.en_code,
@@ -485,7 +491,7 @@ def pipeline_options(
 def export_options(
     min_score: float,
     types: str | None,
-    drop_unaligned: bool,
+    drop_unaligned: bool | None,
     dedupe: bool,
     zh_code: str | None,
     en_code: str,

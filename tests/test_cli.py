@@ -42,7 +42,7 @@ def interview_rows(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, s
     out = tmp_path_factory.mktemp("cli") / "interview.csv"
     result = CliRunner().invoke(app, ["align", str(INTERVIEW), "-o", str(out), "-q"])
     assert result.exit_code == 0, result.stderr
-    with out.open(encoding="utf-8", newline="") as handle:
+    with out.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -211,6 +211,19 @@ def interview_tmx(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tmx_pairs(path: Path) -> list[tuple[str, ...]]:
     root = etree.parse(str(path)).getroot()
     return [tuple(seg.text for seg in tu.iter("seg")) for tu in root.iter("tu")]
+
+
+def test_units_with_unrepairable_damage_are_marked_for_the_translator(
+    interview_tmx: Path,
+) -> None:
+    root = etree.parse(str(interview_tmx)).getroot()
+    marked = [
+        "".join(tu.find("tuv/seg").text or "")
+        for tu in root.iter("tu")
+        if tu.find("prop[@type='x-damaged']") is not None
+    ]
+    assert len(marked) >= 3
+    assert all("?" in text for text in marked)
 
 
 def test_convert_tmx_to_jsonl_keeps_every_pair(interview_tmx: Path, tmp_path: Path) -> None:

@@ -37,7 +37,7 @@ def write_parquet(alignments: Iterable[Alignment], out: str, options: ExportOpti
     first, documents = peek(alignments)
     langs = column_langs(first)
     ids = pa.list_(pa.int32())
-    types = [pa.string(), pa.string(), pa.float64(), pa.string(), ids, ids, pa.string()]
+    types = [pa.string(), pa.string(), pa.float64(), pa.string(), ids, ids, pa.string(), pa.bool_()]
     schema = pa.schema(list(zip(columns(*langs), types)))
     units = iter_units(documents, options)
     written = 0
@@ -51,6 +51,7 @@ def write_parquet(alignments: Iterable[Alignment], out: str, options: ExportOpti
                 [list(unit.ids_in(langs[0])) for unit in batch],
                 [list(unit.ids_in(langs[1])) for unit in batch],
                 [unit.document for unit in batch],
+                [unit.damaged for unit in batch],
             ]
             writer.write_table(pa.Table.from_arrays(values, schema=schema))
             written += len(batch)

@@ -3,9 +3,11 @@
 - Columns are named by language (`zh,en,...` or `en,zh,...`, source first); documents
   of the other direction are written into the same columns by language.
 - Sentence ids are 0-based positions, space-separated (`0 1`).
-- CSV keeps the text exactly and is plain UTF-8 without a BOM, since researchers read it
-  with csv/pandas, where a BOM sticks to the first column name; BOM-marked CSV is
-  accepted on reading.
+- CSV keeps the text exactly and starts with a UTF-8 BOM, as the glossary CSV does: a
+  `.csv` file is what spreadsheets and CAT tools open, and without the BOM Excel shows
+  the Chinese as mojibake. pandas skips the BOM by itself; Python's csv module reads it
+  with `encoding="utf-8-sig"`. CSV sent to stdout, and TSV, have no BOM.
+- The last column, `damaged`, says `yes` when a text carries damage no repair could undo.
 - TSV is read by line-oriented tools, so tabs and line breaks inside a text become
   spaces, and it has no quoting (pandas: `quoting=csv.QUOTE_NONE`).
 """
@@ -26,13 +28,17 @@ from aligner.io import output_stream
 from aligner.text import Lang
 
 _COLUMN_ORDERS: tuple[tuple[Lang, Lang], ...] = (("zh", "en"), ("en", "zh"))
+_CORE_COLUMNS = 7
+"""Texts, score, type, both id lists and the document: what a pair needs to be read back."""
 # Bare TSV: no quoting at all, so `cut`, `awk` and pandas read it alike.
 _TSV: dict[str, Any] = {"delimiter": "\t", "quoting": csv.QUOTE_NONE, "quotechar": None}
 
 
 def columns(first: Lang, second: Lang) -> list[str]:
     """The column names of a pair table (also Parquet's), languages in file order."""
-    return [first, second, "score", "type", f"{first}_ids", f"{second}_ids", "document"]
+    return [
+        first, second, "score", "type", f"{first}_ids", f"{second}_ids", "document", "damaged"
+    ]
 
 
 def column_langs(first: Alignment | None) -> tuple[Lang, Lang]:
@@ -41,15 +47,18 @@ def column_langs(first: Alignment | None) -> tuple[Lang, Lang]:
 
 
 def header_langs(names: list[str], where: str) -> tuple[Lang, Lang]:
-    """The column languages, after checking the header is ours."""
+    """The column languages, after checking the header is ours: our first seven columns
+    in order (later columns are optional, so files from older versions still read)."""
     for first, second in _COLUMN_ORDERS:
-        if names == columns(first, second):
+        if names[:_CORE_COLUMNS] == columns(first, second)[:_CORE_COLUMNS]:
             return first, second
     raise AlignerError(f"{where}: header must be {','.join(columns('zh', 'en'))} (or en first)")
 
 
 def write_csv(alignments: Iterable[Alignment], out: str, options: ExportOptions) -> int:
     with output_stream(out) as stream, text_view(stream) as text:
+        if out != "-":
+            text.write("\ufeff")
         writer = csv.writer(text, lineterminator="\r\n")
         return _write_rows(alignments, writer, str, options)
 
@@ -80,6 +89,7 @@ def _write_rows(
                 " ".join(map(str, unit.ids_in(langs[0]))),
                 " ".join(map(str, unit.ids_in(langs[1]))),
                 clean(unit.document),
+                "yes" if unit.damaged else "",
             ]
         )
         written += 1
@@ -105,9 +115,9 @@ def _table_units(rows: Iterator[list[str]], path: Path) -> Iterator[Unit]:
         if not row:
             continue
         where = f"{path}:{number}"
-        if len(row) != 7:
-            raise AlignerError(f"{where}: expected 7 columns, found {len(row)}")
-        first_text, second_text, score, _, first_ids, second_ids, document = row
+        if len(row) != len(header):
+            raise AlignerError(f"{where}: expected {len(header)} columns, found {len(row)}")
+        first_text, second_text, score, _, first_ids, second_ids, document = row[:7]
         yield Unit(
             src_lang=first,
             tgt_lang=second,
