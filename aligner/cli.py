@@ -419,7 +419,8 @@ def batch_command(
     quiet: Quiet = False,
 ) -> None:
     """Align every document in a folder; a re-run skips the finished ones."""
-    from aligner.batch import BatchSettings, print_report, run_batch
+    from aligner.batch import BatchSettings
+    from aligner.cli_batch import print_report, run_with_progress
 
     def run() -> BatchReport:
         if cache_dir is not None and not cache:
@@ -436,10 +437,8 @@ def batch_command(
         )
         export = export_options(min_score, types, drop_unaligned, dedupe, zh_code, en_code)
         fmt = format_for(str(output_dir), output_format)
-        settings = BatchSettings(
-            pipeline, export, fmt, model, device, jobs, cache, cache_dir, quiet
-        )
-        return run_batch(input_dir, output_dir, settings, console=stderr)
+        settings = BatchSettings(pipeline, export, fmt, model, device, jobs, cache, cache_dir)
+        return run_with_progress(input_dir, output_dir, settings, stderr, quiet)
 
     report = run_reporting_errors(run)
     if not quiet:
