@@ -12,7 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from aligner.clean import REPAIR_NAMES
-from aligner.cli import REPAIR_CHOICES, app
+from aligner.cli import app
+from aligner.cli.common import REPAIR_CHOICES
 from tests.support import INTERVIEW
 
 
