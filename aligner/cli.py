@@ -197,7 +197,9 @@ def align_command(
 
 @app.command("convert")
 def convert_command(
-    source: Annotated[str, typer.Argument(help="A tmx, csv, tsv, jsonl or parquet file.")],
+    source: Annotated[
+        str, typer.Argument(help="A tmx, csv, tsv, jsonl or parquet file, or a review project.")
+    ],
     output: OutputTarget,
     output_format: OutputFormat = None,
     min_score: MinScore = 0.0,
@@ -206,12 +208,28 @@ def convert_command(
     dedupe: Dedupe = False,
     zh_code: ZhCode = None,
     en_code: EnCode = "en-US",
+    confirmed_only: Annotated[
+        bool, typer.Option(help="Review project: export its confirmed beads only.")
+    ] = False,
+    triage: Annotated[
+        float | None,
+        typer.Option(
+            help="Review project: write OUT's .ready file (confirmed or scoring at least "
+            "this) and .to-review file instead of OUT."
+        ),
+    ] = None,
 ) -> None:
-    """Convert aligned pairs between formats, e.g. TMX to JSONL."""
+    """Convert aligned pairs between formats, e.g. TMX to JSONL, or export a review project."""
     from aligner.export import convert
+    from aligner.review.exports import convert_project
+    from aligner.review.storage import is_review_project
 
     def run() -> int:
         options = export_options(min_score, types, drop_unaligned, dedupe, zh_code, en_code)
+        if is_review_project(source):
+            return convert_project(source, output, output_format, options, confirmed_only, triage)
+        if confirmed_only or triage is not None:
+            raise AlignerError(f"{source}: --confirmed-only and --triage need a review project")
         return convert(source, output, output_format, options)
 
     written = run_reporting_errors(run)
@@ -426,3 +444,52 @@ def print_summary(beads: list[Bead], written: int, output: str) -> None:
     stderr.print(
         f"{len(beads)} beads ({breakdown}); wrote {written} units to {where}", highlight=False
     )
+
+
+@app.command("review")
+def review_command(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(
+            help="A mixed document or SRC TGT (aligned first), an alignment (tmx, csv, tsv, "
+            "jsonl, parquet, or LADDER SRC TGT), or a saved review project."
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="Review project to save to (default: NAME.review.json)."
+        ),
+    ] = None,
+    presegmented: Presegmented = False,
+    model: Model = None,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port (0: any free one).")] = 0,
+    browser: Annotated[bool, typer.Option(help="Open the page in the web browser.")] = True,
+) -> None:
+    """Review an alignment in the browser: confirm, fix and export beads."""
+    import webbrowser
+
+    from aligner.review import open_session
+    from aligner.review.server import ReviewServer
+
+    def run() -> None:
+        with status("Opening…", quiet=False):
+            session = open_session(list(inputs), output, model, presegmented)
+        server = ReviewServer(session, port)
+        stderr.print(
+            f"Reviewing {len(session.project.beads)} beads, saved to {session.path}. "
+            "Open the address below; Ctrl+C stops (unsaved edits are saved)."
+        )
+        typer.echo(server.url)
+        if browser:
+            webbrowser.open(server.url)
+        try:
+            server.run()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            if session.project.dirty:
+                session.save()
+                stderr.print(f"saved {session.path}")
+
+    run_reporting_errors(run)

@@ -1,0 +1,107 @@
+"""The review package's one door to the other stages.
+
+Reading inputs, aligning, writing formats and extracting glossaries belong to other
+packages; every call into them goes through this module, so a change in where they
+live is fixed here and nowhere else in `aligner.review`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from typing import TYPE_CHECKING
+
+from aligner.data import AlignerError, Alignment, Bead, Sentence
+
+if TYPE_CHECKING:
+    from aligner import ExportOptions
+    from aligner.embed import Embedder
+
+
+def load_model(model: str | None = None) -> Embedder:
+    from aligner import load_embedder
+
+    return load_embedder(model)
+
+
+def align_sentences(
+    src: Sequence[Sentence], tgt: Sequence[Sentence], embedder: Embedder, max_align: int
+) -> list[Bead]:
+    from aligner.align import AlignConfig, align
+
+    return align(src, tgt, embedder, AlignConfig(max_align=max_align))
+
+
+def align_files(paths: Sequence[Path], embedder: Embedder, presegmented: bool) -> Alignment:
+    """What `aligner align` does with one mixed document or two files."""
+    from aligner import PipelineOptions, align_document
+
+    options = PipelineOptions(presegmented=presegmented)
+    return align_document(*paths, embedder=embedder, options=options).alignment
+
+
+def read_pairs(path: Path) -> list[Alignment]:
+    from aligner import read_alignments
+
+    return read_alignments(str(path))
+
+
+def read_ladder(ladder: Path, src_path: Path, tgt_path: Path) -> Alignment:
+    """A ladder file with its two sources, one sentence per line (as `--presegmented`)."""
+    from aligner.clean import detect_script, read_text
+    from aligner.export import parse_ladder
+    from aligner.segment import presegmented
+    from aligner.split import dominant_language
+
+    beads = parse_ladder(read_text(ladder), origin=str(ladder))
+    sides = []
+    for path in (src_path, tgt_path):
+        text = read_text(path)
+        lang = dominant_language(text)
+        if lang is None:
+            raise AlignerError(f"{path}: found neither Chinese nor English text")
+        sides.append((lang, presegmented(text, lang)))
+    (src_lang, src), (tgt_lang, tgt) = sides
+    if src_lang == tgt_lang:
+        raise AlignerError(f"{src_path} and {tgt_path} are both in one language ({src_lang})")
+    zh = src if src_lang == "zh" else tgt
+    return Alignment(
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+        src=src,
+        tgt=tgt,
+        beads=beads,
+        name=src_path.name,
+        zh_script=detect_script("".join(sentence.text for sentence in zh)),
+    )
+
+
+def output_formats() -> tuple[str, ...]:
+    from aligner.export import FORMATS
+
+    return tuple(FORMATS)
+
+
+def format_of(path: str, explicit: str | None) -> str:
+    from aligner.export import format_for
+
+    return format_for(path, explicit)
+
+
+def write_pairs(
+    alignment: Alignment, out: Path | str, fmt: str, options: ExportOptions | None = None
+) -> int:
+    """Write the beads of `alignment` (the caller has chosen which beads it holds)."""
+    from aligner import write_alignments
+
+    return write_alignments([alignment], str(out), fmt, options)
+
+
+def write_term_pairs(alignment: Alignment, out: Path, embedder: Embedder | None) -> int:
+    """The glossary of a reviewed alignment; the format comes from `out`'s extension."""
+    from aligner.glossary import extract_glossary, write_glossary
+
+    terms = extract_glossary([alignment], embedder)
+    write_glossary(terms, str(out))
+    return len(terms)
