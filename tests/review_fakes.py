@@ -40,3 +40,14 @@ class TokenEmbedder:
                     self._cache[token] = _vector(token)
                 rows[row] += self._cache[token]
         return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def numbered_alignment(count: int, beads: list[tuple[tuple[int, ...], tuple[int, ...]]] | None = None):
+    """`count` Chinese and English sentences that translate each other by number, with
+    `beads` (default: the right 1-1 pairs); the fake embedder aligns them correctly."""
+    from aligner.data import Alignment, Bead, Sentence
+
+    src = [Sentence(f"第{n}句话讲的是{n}号。", "zh") for n in range(count)]
+    tgt = [Sentence(f"Sentence {n} is about number {n}.", "en") for n in range(count)]
+    pairs = beads if beads is not None else [((n,), (n,)) for n in range(count)]
+    return Alignment("zh", "en", src, tgt, [Bead(s, t, 0.75) for s, t in pairs], name="numbers.txt")

@@ -41,7 +41,7 @@ def is_review_project(path: str | Path) -> bool:
 
 
 def _bead_record(bead: ReviewBead) -> list[Any]:
-    return [list(bead.src), list(bead.tgt), round(bead.score, 6), bead.confirmed, bead.edited]
+    return [list(bead.src), list(bead.tgt), bead.score, bead.confirmed, bead.edited]
 
 
 def _change_record(change: Change) -> dict[str, Any]:
