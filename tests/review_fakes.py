@@ -14,6 +14,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from aligner.data import Alignment, Bead, Sentence
+
 TOKEN = re.compile(r"\d+|[A-Za-z]+|[\u4e00-\u9fff]")
 DIMENSION = 128
 
@@ -42,11 +44,12 @@ class TokenEmbedder:
         return rows / np.linalg.norm(rows, axis=1, keepdims=True)
 
 
-def numbered_alignment(count: int, beads: list[tuple[tuple[int, ...], tuple[int, ...]]] | None = None):
+Pairs = list[tuple[tuple[int, ...], tuple[int, ...]]]
+
+
+def numbered_alignment(count: int, beads: Pairs | None = None) -> Alignment:
     """`count` Chinese and English sentences that translate each other by number, with
     `beads` (default: the right 1-1 pairs); the fake embedder aligns them correctly."""
-    from aligner.data import Alignment, Bead, Sentence
-
     src = [Sentence(f"第{n}句话讲的是{n}号。", "zh") for n in range(count)]
     tgt = [Sentence(f"Sentence {n} is about number {n}.", "en") for n in range(count)]
     pairs = beads if beads is not None else [((n,), (n,)) for n in range(count)]

@@ -169,7 +169,9 @@ def test_bad_edits_are_refused_with_a_message(
     assert session.project.beads == before
 
 
-def test_a_middle_sentence_cannot_leave_its_bead(client: TestClient, session: ReviewSession) -> None:
+def test_a_middle_sentence_cannot_leave_its_bead(
+    client: TestClient, session: ReviewSession
+) -> None:
     edit(client, op="merge", bead=2, next=True)
     edit(client, op="merge", bead=2, next=True)
     response = edit(client, op="unalign", bead=2, side="src", sentence=3)
@@ -553,7 +555,7 @@ def test_review_command_serves_prints_the_address_and_saves_on_exit(
     monkeypatch.setattr("aligner.review.load_model", lambda model=None: TokenEmbedder())
     result = CliRunner().invoke(app, ["review", str(session.path), "--no-browser"])
     assert result.exit_code == 0, result.output
-    assert f"http://127.0.0.1:" in result.stdout
+    assert "http://127.0.0.1:" in result.stdout
     assert load_project(session.path).beads[3].confirmed
 
 

@@ -24,6 +24,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
+from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -168,7 +169,8 @@ def create_app(session: ReviewSession, token: str) -> ASGIApp:
         return endpoint
 
     async def document(request: Request) -> Response:
-        return JSONResponse(session.document(), headers=SECURITY_HEADERS)
+        return JSONResponse(session.document(), headers=SECURITY_HEADERS,
+                            background=BackgroundTask(session.warm_up))
 
     async def save(request: Request) -> Response:
         await _json_body(request)

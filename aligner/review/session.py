@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from aligner.review.operations import edit_from_request
 from aligner.review.project import Change, ReviewBead, ReviewError, ReviewProject
-from aligner.review.realign import MemoEmbedder, with_realignment
+from aligner.review.realign import MemoEmbedder, warm_up, with_realignment
 from aligner.review.stages import output_formats
 from aligner.review.storage import save_project
 
@@ -43,6 +43,14 @@ class ReviewSession:
         self.path = path
         self.embedder = embedder if isinstance(embedder, MemoEmbedder) else MemoEmbedder(embedder)
         self.lock = threading.Lock()
+        self.formats = output_formats()
+        self.warming: threading.Thread | None = None
+
+    def warm_up(self) -> None:
+        """Prepare the aligner in the background once the page has its document, so the
+        first edit is fast without slowing the page's first view."""
+        if self.warming is None:
+            self.warming = warm_up()
 
     def state(self) -> dict[str, Any]:
         project = self.project
@@ -65,7 +73,7 @@ class ReviewSession:
                 "src": [sentence.text for sentence in project.sentences["src"]],
                 "tgt": [sentence.text for sentence in project.sentences["tgt"]],
                 "beads": [bead_record(bead) for bead in project.beads],
-                "formats": list(output_formats()),
+                "formats": list(self.formats),
                 **self.state(),
             }
 

@@ -15,7 +15,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from aligner.data import Alignment, Sentence
+from aligner.data import Alignment, Lang, Sentence
 from aligner.review.project import (
     SIDES,
     Change,
@@ -124,9 +124,10 @@ def project_from_record(data: Any, where: str) -> ReviewProject:
         raise ReviewError(f"{where}: not an aligner review project")
     if data.get("version") != VERSION:
         raise ReviewError(f"{where}: review project version {data.get('version')} is not {VERSION}")
-    langs = (data.get("src_lang"), data.get("tgt_lang"))
-    if set(langs) != {"zh", "en"}:
-        raise ReviewError(f"{where}: the languages must be zh and en, not {langs}")
+    found = (data.get("src_lang"), data.get("tgt_lang"))
+    if found not in (("zh", "en"), ("en", "zh")):
+        raise ReviewError(f"{where}: the languages must be zh and en, not {found}")
+    langs: tuple[Lang, Lang] = ("zh", "en") if found[0] == "zh" else ("en", "zh")
     try:
         sentences = {
             side: [
