@@ -71,7 +71,9 @@ def test_document_lists_texts_beads_and_formats(client: TestClient) -> None:
     document = client.get(api(client, "document")).json()
     assert document["src"][3] == "第3句话讲的是3号。"
     assert document["beads"][3] == [[3], [3], 0.75, False, False]
-    assert "tmx" in document["formats"] and document["revision"] == 0
+    assert document["revision"] == 0 and document["dirty"] is False
+    formats = client.get(api(client, "formats")).json()["formats"]
+    assert {"tmx", "csv", "tsv", "jsonl", "align", "moses", "parquet"} <= set(formats)
 
 
 def test_merge_with_next_and_previous(client: TestClient, session: ReviewSession) -> None:
@@ -574,6 +576,8 @@ def test_requests_without_the_token_are_refused(client: TestClient) -> None:
     assert client.get("/wrong-token/api/document").status_code == 403
     assert client.get(f"/{TOKEN}x/api/document").status_code == 403
     assert client.get(f"/{TOKEN}/static/app.js").status_code == 200
+    redirect = client.get(f"/{TOKEN}", follow_redirects=False)
+    assert redirect.status_code == 307 and redirect.headers["location"].endswith(f"/{TOKEN}/")
     assert client.get("/wrong-token/static/app.js").status_code == 403
     assert client.post("/wrong/api/edit", json={"op": "confirm"}).status_code == 403
 

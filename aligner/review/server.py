@@ -27,13 +27,14 @@ from starlette.applications import Starlette
 from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from aligner.review.exports import Download, download, glossary_download, triage_download
 from aligner.review.project import ReviewError
 from aligner.review.session import ReviewSession, StaleEdit
+from aligner.review.stages import output_formats
 
 if TYPE_CHECKING:
     import uvicorn
@@ -94,6 +95,10 @@ class Guard:
         length = headers.get("content-length", b"0")
         if not length.isdigit() or int(length) > MAX_REQUEST_BYTES:
             await _refuse(413, "the request is too large", scope, receive, send)
+            return
+        if path == self.prefix:  # the page's relative links need the trailing slash
+            redirect = RedirectResponse(self.prefix + "/", headers=SECURITY_HEADERS)
+            await redirect(scope, receive, send)
             return
         inner = dict(scope, path="/" + rest, raw_path=("/" + rest).encode())
         await self.app(inner, _capped(receive), send)
@@ -172,6 +177,10 @@ def create_app(session: ReviewSession, token: str) -> ASGIApp:
         return JSONResponse(session.document(), headers=SECURITY_HEADERS,
                             background=BackgroundTask(session.warm_up))
 
+    async def formats(request: Request) -> Response:
+        """Asked for after the first view: naming them imports the writers."""
+        return JSONResponse({"formats": list(output_formats())}, headers=SECURITY_HEADERS)
+
     async def save(request: Request) -> Response:
         await _json_body(request)
         return JSONResponse(session.save(), headers=SECURITY_HEADERS)
@@ -212,6 +221,7 @@ def create_app(session: ReviewSession, token: str) -> ASGIApp:
         Route("/", page),
         Route("/static/{name}", static_file),
         Route("/api/document", document),
+        Route("/api/formats", formats),
         Route("/api/edit", posting(session.edit), methods=["POST"]),
         Route("/api/undo", posting(session.undo), methods=["POST"]),
         Route("/api/redo", posting(session.redo), methods=["POST"]),

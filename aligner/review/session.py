@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 from aligner.review.operations import edit_from_request
 from aligner.review.project import Change, ReviewBead, ReviewError, ReviewProject
 from aligner.review.realign import MemoEmbedder, warm_up, with_realignment
-from aligner.review.stages import output_formats
 from aligner.review.storage import save_project
 
 if TYPE_CHECKING:
@@ -43,7 +42,6 @@ class ReviewSession:
         self.path = path
         self.embedder = embedder if isinstance(embedder, MemoEmbedder) else MemoEmbedder(embedder)
         self.lock = threading.Lock()
-        self.formats = output_formats()
         self.warming: threading.Thread | None = None
 
     def warm_up(self) -> None:
@@ -73,7 +71,6 @@ class ReviewSession:
                 "src": [sentence.text for sentence in project.sentences["src"]],
                 "tgt": [sentence.text for sentence in project.sentences["tgt"]],
                 "beads": [bead_record(bead) for bead in project.beads],
-                "formats": list(self.formats),
                 **self.state(),
             }
 

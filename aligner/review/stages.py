@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from aligner.data import AlignerError, Alignment, Bead, Sentence
 
 if TYPE_CHECKING:
@@ -18,10 +20,26 @@ if TYPE_CHECKING:
     from aligner.embed import Embedder
 
 
-def load_model(model: str | None = None) -> Embedder:
-    from aligner import load_embedder
+class LazyModel:
+    """The embedding model, whose stage is imported and loaded on first use only: opening
+    a saved project needs no model until the first edit, and importing the embedding
+    stage (with the text cleaners it uses) takes most of a second."""
 
-    return load_embedder(model)
+    def __init__(self, model: str | None = None) -> None:
+        self.model = model
+        self.name = model or "default"
+        self._inner: Embedder | None = None
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if self._inner is None:
+            from aligner import load_embedder
+
+            self._inner = load_embedder(self.model)
+        return self._inner.encode(texts)
+
+
+def load_model(model: str | None = None) -> Embedder:
+    return LazyModel(model)
 
 
 def align_sentences(

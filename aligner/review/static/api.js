@@ -18,6 +18,10 @@ export async function getDocument() {
   return answer(await fetch("api/document", { cache: "no-store" }));
 }
 
+export async function getFormats() {
+  return (await answer(await fetch("api/formats", { cache: "no-store" }))).formats;
+}
+
 export async function post(path, payload = {}) {
   const response = await fetch(`api/${path}`, {
     method: "POST",

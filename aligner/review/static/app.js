@@ -1,5 +1,5 @@
 // The review page: state, filters, paging, edits and the keyboard.
-import { RequestError, downloadUrl, getDocument, post } from "./api.js";
+import { RequestError, downloadUrl, getDocument, getFormats, post } from "./api.js";
 import { Doc } from "./model.js";
 import { render } from "./view.js";
 
@@ -213,6 +213,14 @@ function exportFile() {
   });
 }
 
+function triageFile() {
+  fetchFile("triage", { format: $("export-format").value, min_score: $("triage-score").value });
+}
+
+function glossaryFile() {
+  fetchFile("glossary", { format: $("glossary-format").value });
+}
+
 function splitKeys(event) {
   const split = ui.split;
   const size = (side) => sideIds(side).length;
@@ -265,7 +273,7 @@ function onKey(event) {
     ".": () => { ui.sentence = Math.min(sideIds().length - 1, ui.sentence + 1); draw(); },
     m: actions["merge-next"], M: actions["merge-prev"], s: actions.split,
     u: actions.unalign, c: actions.confirm, " ": actions.confirm, C: actions["confirm-through"],
-    e: actions.edit, Enter: actions.edit, x: exportFile,
+    e: actions.edit, Enter: actions.edit, x: exportFile, t: triageFile, g: glossaryFile,
     "/": () => $("search").focus(),
     PageDown: () => turn(1), PageUp: () => turn(-1),
     "?": () => $("help").showModal(),
@@ -323,11 +331,7 @@ function refreshTypes() {
 }
 
 async function load() {
-  const data = await getDocument();
-  doc = new Doc(data);
-  const chosen = $("export-format").value || "tmx";
-  $("export-format").replaceChildren(...data.formats.map((name) => new Option(name, name)));
-  $("export-format").value = data.formats.includes(chosen) ? chosen : data.formats[0];
+  doc = new Doc(await getDocument());
   const names = { zh: "Chinese", en: "English" };
   $("src-head").textContent = `source · ${names[doc.srcLang]}`;
   $("tgt-head").textContent = `target · ${names[doc.tgtLang]}`;
@@ -349,10 +353,8 @@ function wire() {
   $("redo").addEventListener("click", actions.redo);
   $("save").addEventListener("click", save);
   $("export").addEventListener("click", exportFile);
-  $("triage").addEventListener("click", () => fetchFile("triage", {
-    format: $("export-format").value, min_score: $("triage-score").value,
-  }));
-  $("glossary").addEventListener("click", () => fetchFile("glossary", { format: $("glossary-format").value }));
+  $("triage").addEventListener("click", triageFile);
+  $("glossary").addEventListener("click", glossaryFile);
   $("help-button").addEventListener("click", () => $("help").showModal());
   $("beads").addEventListener("click", onClick);
   $("beads").addEventListener("dblclick", (event) => {
@@ -364,8 +366,16 @@ function wire() {
   });
 }
 
+async function loadFormats() {
+  const formats = await getFormats();
+  $("export-format").replaceChildren(...formats.map((name) => new Option(name, name)));
+  $("export-format").value = formats.includes("tmx") ? "tmx" : formats[0];
+}
+
 wire();
 load().then(
-  () => status("Ready. Press ? for the keyboard; n jumps to the next low-confidence bead."),
-  (error) => status(`Cannot load the document: ${error.message}`, true),
-);
+  () => {
+    status("Ready. Press ? for the keyboard; n jumps to the next low-confidence bead.");
+    return loadFormats();
+  },
+).catch((error) => status(`Cannot load the document: ${error.message}`, true));
