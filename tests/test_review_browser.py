@@ -64,6 +64,11 @@ def wait_until(condition: Callable[[], bool], what: str, seconds: float = 10) ->
         time.sleep(0.05)
 
 
+def settled(page: object, revision: int) -> None:
+    """Wait until the page has drawn the answer to its request for `revision`."""
+    page.wait_for_selector(f'body[data-revision="{revision}"]')  # type: ignore[attr-defined]
+
+
 def first_pair(project: ReviewProject, start: int = 0) -> int:
     """The first bead from `start` whose merge with the next joins Chinese and English
     (the fake embedder leaves most of the interview unaligned, so these are many)."""
@@ -93,22 +98,23 @@ def test_review_the_seed_interview_in_chromium(
     merged_ids = project.beads[index].src + project.beads[index + 1].src
     page.locator(f'section.bead[data-index="{index}"] .gutter .index').click()
     page.keyboard.press("m")
-    wait_until(lambda: project.revision == 1, "the merge")
+    settled(page, 1)
     assert any(bead.src == merged_ids for bead in project.beads)
     page.wait_for_selector(f'#status:has-text("merge beads {index} and {index + 1}")')
     page.keyboard.press("Control+z")
-    wait_until(lambda: project.revision == 2, "the undo")
+    settled(page, 2)
     assert project.beads == original
     page.wait_for_selector("#redo:not([disabled])")
 
     # Redo the merge (the button), then confirm the merged bead with its button.
     page.locator("#redo").click()
-    wait_until(lambda: project.revision == 3, "the redo")
+    settled(page, 3)
     target = next(i for i, bead in enumerate(project.beads) if bead.src == merged_ids)
     assert project.beads[target].src and project.beads[target].tgt
     row = page.locator(f'section.bead[data-index="{target}"]')
     row.locator("button.confirm").click()
-    wait_until(lambda: project.beads[target].confirmed, "the confirmation")
+    settled(page, 4)
+    assert project.beads[target].confirmed
     page.wait_for_selector(f'section.bead.confirmed[data-index="{target}"]')
 
     # Fix a typo in an English sentence: select it, e, type, Enter.
@@ -119,7 +125,8 @@ def test_review_the_seed_interview_in_chromium(
     editor = page.locator("textarea.editor")
     editor.fill(fixed)
     editor.press("Enter")
-    wait_until(lambda: project.text("tgt", sentence_id) == fixed, "the text edit")
+    settled(page, 5)
+    assert project.text("tgt", sentence_id) == fixed
     page.wait_for_selector(f'section.bead[data-index="{target}"] p.sentence:has-text("typo fixed")')
 
     # Export TMX from the page.
@@ -141,3 +148,70 @@ def test_review_the_seed_interview_in_chromium(
     wait_until(lambda: session.path.exists() and not project.dirty, "the save")
     assert errors == []
     page.close()
+
+
+def test_every_edit_from_the_keyboard(browser: object, tmp_path: Path) -> None:
+    """Jump to the doubtful bead, split it, move and unalign sentences, undo, search,
+    confirm down to a bead and merge, all without the mouse."""
+    from aligner.data import Bead
+    from tests.review_fakes import numbered_alignment
+
+    alignment = numbered_alignment(12, [((n,), (n,)) for n in range(7)] + [
+        ((7, 8), (7, 8)), ((9,), (9,)), ((10,), (10,)), ((11,), (11,))
+    ])
+    alignment.beads = [Bead(b.src, b.tgt, 0.4 if len(b.src) == 2 else 0.95)
+                       for b in alignment.beads]
+    session = ReviewSession(ReviewProject(alignment), tmp_path / "n.review.json", TokenEmbedder())
+    project = session.project
+    server = ReviewServer(session)
+    server.start()
+    page = browser.new_page(viewport={"width": 1200, "height": 800})  # type: ignore[attr-defined]
+    try:
+        page.goto(server.url)
+        page.wait_for_selector("section.bead")
+        page.locator("#beads").focus()
+
+        page.keyboard.press("n")
+        page.wait_for_selector('section.bead.current[data-index="7"]')
+        page.keyboard.press("s")
+        page.wait_for_selector("div.cut.active")
+        page.keyboard.press("Enter")
+        settled(page, 1)
+        assert [(b.src, b.tgt) for b in project.beads[7:9]] == [((7,), (7,)), ((8,), (8,))]
+
+        page.wait_for_selector('section.bead.current[data-index="7"]')
+        page.keyboard.press("Shift+ArrowDown")
+        settled(page, 2)
+        assert [(b.src, b.tgt) for b in project.beads[7:9]] == [((), (7,)), ((7, 8), (8,))]
+        page.keyboard.press("Control+z")
+        settled(page, 3)
+
+        page.locator('section.bead[data-index="9"] .gutter .index').click()
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("u")
+        settled(page, 4)
+        assert [(b.src, b.tgt) for b in project.beads[9:11]] == [((), (9,)), ((9,), ())]
+        page.keyboard.press("Control+z")
+        settled(page, 5)
+
+        page.keyboard.press("/")
+        page.keyboard.type("sentence 10 ")
+        page.wait_for_function("() => document.querySelectorAll('section.bead').length === 1")
+        page.keyboard.press("Escape")  # clears the search box and leaves it
+        wait_until(lambda: page.locator("section.bead").count() == len(project.beads),
+                   "all beads shown again")
+
+        page.locator('section.bead[data-index="4"] .gutter .index').click()
+        page.keyboard.press("Shift+C")
+        settled(page, 6)
+        assert [b.confirmed for b in project.beads[:6]] == [True] * 5 + [False]
+        page.keyboard.press("j")
+        page.keyboard.press("Shift+M")
+        settled(page, 7)
+        assert (project.beads[4].src, project.beads[4].tgt) == ((4, 5), (4, 5))
+
+        page.keyboard.press("?")
+        page.wait_for_selector("dialog#help[open]")
+    finally:
+        page.close()
+        server.stop()

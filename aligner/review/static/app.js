@@ -37,6 +37,7 @@ function refilter() {
 
 function header() {
   const { total, confirmed, doubtful } = doc.stats(ui.low);
+  document.body.dataset.revision = busy ? "" : doc.revision;
   $("doc-name").textContent = doc.name;
   $("stats").textContent = `${total} beads · ${confirmed} confirmed · ${doubtful} low-confidence`;
   $("undo").disabled = !doc.undoAction;
@@ -133,6 +134,7 @@ async function request(path, payload, place) {
     if (error instanceof RequestError && error.status === 409) await load();
   } finally {
     busy = false;
+    header();
   }
 }
 
@@ -343,9 +345,11 @@ async function load() {
 }
 
 function wire() {
+  const onFilter = () => { page = 0; refilter(); draw(false); };
   for (const id of ["search", "search-side", "max-score", "type-filter", "confirmed-filter"]) {
-    $(id).addEventListener("input", () => { page = 0; refilter(); draw(false); });
+    $(id).addEventListener("input", onFilter);
   }
+  $("search").addEventListener("search", onFilter);  // Esc clears a search box without "input"
   $("low-score").addEventListener("input", () => { ui.low = Number($("low-score").value); draw(false); });
   $("prev-page").addEventListener("click", () => turn(-1));
   $("next-page").addEventListener("click", () => turn(1));
