@@ -8,8 +8,10 @@ scores) is saved to a project file, then timed:
 - open, in Chromium: from navigation to the first page of beads drawn (the page renders
   100 beads at a time);
 - edit round trip over HTTP: `POST api/edit` merging two beads, which re-aligns up to
-  12 beads on each side and answers with the patch; and the same from the page (key
-  `m` to the bead redrawn), as the page itself measures it.
+  12 beads on each side and answers with the patch, first with the stretch's sentences
+  never embedded in this process (a project opened from a file), then again after an
+  undo (their vectors cached, as after `aligner review` aligned the text itself); and
+  from the page (key `m` to the bead redrawn), as the page itself measures it.
 
 The re-alignment runs on a fake embedder by default (hashing tokens, no model), so the
 figures show the review's own cost; `--model use` re-aligns with the real offline model,
@@ -92,18 +94,33 @@ def time_open(path: Path, embedder: object) -> tuple[ReviewSession, ReviewServer
     return session, server, loaded - started, answered - started
 
 
-def time_http_edits(session: ReviewSession, server: ReviewServer, count: int) -> list[float]:
+def time_http_edits(
+    session: ReviewSession, server: ReviewServer, count: int
+) -> tuple[list[float], list[float]]:
+    """Merges at random places: each once on a cold cache (its sentences never embedded
+    in this process), then undone and done again with their vectors cached."""
     rng = random.Random(1)
-    times = []
-    with httpx.Client(timeout=60) as client:
-        for _ in range(count):
-            bead = rng.randrange(len(session.project.beads) - 1)
-            payload = {"revision": session.project.revision, "op": "merge", "bead": bead}
+    cold, warm = [], []
+    with httpx.Client(timeout=120) as client:
+
+        def post(path: str, payload: dict[str, object]) -> float:
             started = time.perf_counter()
-            response = client.post(server.url + "api/edit", json=payload)
-            times.append(time.perf_counter() - started)
+            response = client.post(server.url + path,
+                                   json={**payload, "revision": session.project.revision})
             assert response.status_code == 200, response.text
-    return times
+            return time.perf_counter() - started
+
+        for _ in range(count):
+            merge = {"op": "merge", "bead": rng.randrange(len(session.project.beads) - 1)}
+            cold.append(post("api/edit", merge))
+            post("api/undo", {})
+            warm.append(post("api/edit", merge))
+    return cold, warm
+
+
+def figures(times: list[float]) -> str:
+    return (f"median {statistics.median(times) * 1000:.0f} ms, "
+            f"max {max(times) * 1000:.0f} ms")
 
 
 def time_browser(server: ReviewServer, edits: int) -> tuple[float, list[float]]:
@@ -180,19 +197,15 @@ def main() -> None:
               f"embedder {'USE' if args.model == 'use' else 'fake (hashed tokens)'}")
         print(f"open, server: load project + start {loaded * 1000:.0f} ms; "
               f"+ document request {answered * 1000:.0f} ms")
-        while session.warming is None:  # started once the document has been sent
-            time.sleep(0.01)
-        session.warming.join()
-        times = time_http_edits(session, server, args.edits)
-        print(f"edit round trip over HTTP (merge + re-align + patch), {len(times)} edits: "
-              f"first {times[0] * 1000:.0f} ms, median {statistics.median(times) * 1000:.0f} ms, "
-              f"max {max(times) * 1000:.0f} ms")
+        session.aligner_ready.wait()  # loaded once the document has been sent
+        cold, warm = time_http_edits(session, server, args.edits)
+        print(f"edit round trip over HTTP (merge + re-align + patch), {len(cold)} edits: "
+              f"cold cache {figures(cold)}; cached {figures(warm)}")
         if not args.no_browser:
             opened, clicks = time_browser(server, min(args.edits, 10))
             print(f"open in Chromium (navigation to first 100 beads drawn): {opened * 1000:.0f} ms")
-            print(f"edit round trip in the page (key to redrawn), {len(clicks)} edits: "
-                  f"median {statistics.median(clicks) * 1000:.0f} ms, "
-                  f"max {max(clicks) * 1000:.0f} ms")
+            print(f"edit round trip in the page (key to redrawn), {len(clicks)} edits on a "
+                  f"cold cache: {figures(clicks)}")
         server.stop()
 
 

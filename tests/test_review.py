@@ -269,6 +269,20 @@ def test_memo_embedder_embeds_each_text_once() -> None:
     memo.encode(["c 3", "d 4"])
     memo.encode(["a 1"])
     assert inner.calls == 3, "the least recently used text was evicted"
+    memo.retain(["a 1", "x"])
+    assert memo.size == 1
+    memo.encode(["a 1"])
+    assert inner.calls == 3
+
+
+def test_the_page_s_first_request_embeds_every_sentence_ahead(client: TestClient,
+                                                              session: ReviewSession) -> None:
+    client.get(api(client, "document"))
+    assert session.prefetched.wait(30)
+    assert session.embedder.size == 16
+    calls = session.embedder.inner.calls  # type: ignore[attr-defined]
+    edit(client, op="merge", bead=3, next=True)
+    assert session.embedder.inner.calls == calls, "the edit re-aligned from cached vectors"  # type: ignore[attr-defined]
 
 
 # No edit sequence loses or duplicates a sentence ---------------------------------------------
@@ -634,3 +648,25 @@ def test_the_server_binds_to_127_0_0_1_only(session: ReviewSession) -> None:
                 assert probe.connect_ex((outside[0], server.port)) != 0
     finally:
         server.stop()
+
+
+@pytest.mark.model
+def test_review_the_seed_with_the_real_model(tmp_path: Path) -> None:
+    """The seed interview aligned by the default model; an edit re-aligns its neighbours
+    from vectors the first alignment already made (nothing new is embedded)."""
+    from aligner.review import open_session
+
+    seed = Path(__file__).resolve().parents[1] / "seeds" / "001_80f9d8cd20d446c8.txt"
+    session = open_session([seed], tmp_path / "seed.review.json")
+    project = session.project
+    assert_complete(project)
+    paired = [i for i, bead in enumerate(project.beads) if bead.src and bead.tgt]
+    assert len(paired) >= 20
+    embedded = session.embedder.size
+    index = paired[len(paired) // 2]
+    patch = session.edit({"revision": 0, "op": "merge", "bead": index, "next": True})
+    assert patch["remove"] > 2, "the neighbours were re-aligned too"
+    assert session.embedder.size == embedded == len(set(session.sentence_texts()))
+    assert_complete(project)
+    session.undo({"revision": 1})
+    assert project.undo_stack == [] and len(project.redo_stack) == 1

@@ -11,9 +11,8 @@ inside a stretch are the same texts the first alignment embedded.
 from __future__ import annotations
 
 import logging
-import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -31,16 +30,33 @@ MAX_STRETCH_BEADS = 12
 settle, small enough that an edit answers in well under a second."""
 MAX_ALIGN = 5
 """Most sentences on one side of a re-aligned bead, as in `aligner align`."""
+EMBEDDED_RUN = 1
+"""Re-alignment embeds single sentences only (longer runs combine their vectors) and
+leaves out the clause-boundary term (`BOUNDARY_WEIGHT` 0), so an edit needs about 50
+short texts embedded, not about 300 runs and clauses; single sentences are also what
+the first alignment embedded, so they are usually in `MemoEmbedder` already."""
+BOUNDARY_WEIGHT = 0.0
 
 
 class MemoEmbedder:
-    """Any embedder with an in-memory cache of the most recently used text vectors."""
+    """Any embedder with an in-memory cache of the vectors of texts it has embedded.
 
-    def __init__(self, inner: Embedder, capacity: int = 50_000) -> None:
+    `retain` keeps only the texts re-alignment asks for (single sentences), so the
+    cache of a 10,000-bead document holds about 20,000 vectors, not the runs and
+    clauses its first alignment embedded; `capacity` caps it whatever happens.
+    """
+
+    def __init__(self, inner: Embedder, capacity: int = 100_000) -> None:
         self.inner = inner
         self.name = inner.name
         self.capacity = capacity
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    @property
+    def size(self) -> int:
+        """Vectors held (not `__len__`: an empty cache must not be falsy where callers
+        write `embedder or load_embedder()`)."""
+        return len(self._vectors)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         missing = list(dict.fromkeys(text for text in texts if text not in self._vectors))
@@ -56,6 +72,12 @@ class MemoEmbedder:
             return self.inner.encode([])
         return np.stack(rows)
 
+    def retain(self, texts: Iterable[str]) -> None:
+        """Forget every vector but those of `texts`."""
+        kept = set(texts)
+        for text in [text for text in self._vectors if text not in kept]:
+            del self._vectors[text]
+
 
 class _RandomEmbedder:
     """Throwaway vectors for `warm_up`: only the aligner's compiled code matters there."""
@@ -67,19 +89,14 @@ class _RandomEmbedder:
         return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
-def warm_up() -> threading.Thread:
-    """Load the aligner and its compiled kernels in the background, so the reviewer's
-    first edit does not wait for them (about two seconds on a cold start)."""
+def prepare_aligner() -> None:
+    """Import the aligner and load its compiled kernels (about two seconds when cold)
+    by aligning two throwaway sentences."""
     from aligner.data import Sentence
 
-    def run() -> None:
-        src = [Sentence(text, "zh") for text in ("第一句。", "第二句。")]
-        tgt = [Sentence(text, "en") for text in ("One.", "Two.")]
-        align_sentences(src, tgt, _RandomEmbedder(), MAX_ALIGN)
-
-    thread = threading.Thread(target=run, name="aligner-warm-up", daemon=True)
-    thread.start()
-    return thread
+    src = [Sentence(text, "zh") for text in ("第一句。", "第二句。")]
+    tgt = [Sentence(text, "en") for text in ("One.", "Two.")]
+    align_sentences(src, tgt, _RandomEmbedder(), MAX_ALIGN, EMBEDDED_RUN, BOUNDARY_WEIGHT)
 
 
 def _stretch_start(beads: Sequence[ReviewBead], start: int) -> int:
@@ -115,7 +132,7 @@ def _aligned_again(
             tuple(j + tgt_offset for j in bead.tgt),
             bead.score,
         )
-        for bead in align_sentences(src, tgt, embedder, MAX_ALIGN)
+        for bead in align_sentences(src, tgt, embedder, MAX_ALIGN, EMBEDDED_RUN, BOUNDARY_WEIGHT)
     )
 
 

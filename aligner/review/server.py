@@ -243,6 +243,7 @@ class ReviewServer:
     def __init__(self, session: ReviewSession, port: int = 0, token: str | None = None) -> None:
         import uvicorn
 
+        self.session = session
         self.token = token or secrets.token_urlsafe(24)
         self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -264,7 +265,10 @@ class ReviewServer:
 
     def run(self) -> None:
         """Serve until interrupted (Ctrl+C); uvicorn handles the signal."""
-        self.server.run(sockets=[self.socket])
+        try:
+            self.server.run(sockets=[self.socket])
+        finally:
+            self.session.closed.set()
 
     def start(self) -> None:
         """Serve from a background thread (tests, benchmarks); returns once listening."""
@@ -277,6 +281,7 @@ class ReviewServer:
             threading.Event().wait(0.01)
 
     def stop(self) -> None:
+        self.session.closed.set()
         self.server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout=10)

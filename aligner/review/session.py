@@ -15,15 +15,19 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from aligner.data import AlignerError
 from aligner.review.operations import edit_from_request
-from aligner.review.project import Change, ReviewBead, ReviewError, ReviewProject
-from aligner.review.realign import MemoEmbedder, warm_up, with_realignment
+from aligner.review.project import SIDES, Change, ReviewBead, ReviewError, ReviewProject
+from aligner.review.realign import MemoEmbedder, prepare_aligner, with_realignment
 from aligner.review.storage import save_project
 
 if TYPE_CHECKING:
     from aligner.embed import Embedder
 
 logger = logging.getLogger(__name__)
+
+PREFETCH_BATCH = 64
+"""Sentences embedded per turn in the background; an edit waits for one batch at most."""
 
 
 class StaleEdit(ReviewError):
@@ -42,13 +46,40 @@ class ReviewSession:
         self.path = path
         self.embedder = embedder if isinstance(embedder, MemoEmbedder) else MemoEmbedder(embedder)
         self.lock = threading.Lock()
+        self.embedder.retain(self.sentence_texts())
         self.warming: threading.Thread | None = None
+        self.aligner_ready = threading.Event()
+        self.prefetched = threading.Event()
+        self.closed = threading.Event()
+
+    def sentence_texts(self) -> list[str]:
+        return [s.text for side in SIDES for s in self.project.sentences[side] if s.text.strip()]
 
     def warm_up(self) -> None:
-        """Prepare the aligner in the background once the page has its document, so the
-        first edit is fast without slowing the page's first view."""
+        """Once the page has its document (so its first view is not slowed), load the
+        aligner and embed every sentence in the background, a batch at a time: then an
+        edit anywhere re-aligns from cached vectors, even in a project opened from a
+        file. The reviewer can edit meanwhile; an edit waits for one batch at most."""
         if self.warming is None:
-            self.warming = warm_up()
+            self.warming = threading.Thread(target=self._prepare, name="review-warm-up",
+                                            daemon=True)
+            self.warming.start()
+
+    def _prepare(self) -> None:
+        prepare_aligner()
+        self.aligner_ready.set()
+        texts = self.sentence_texts()
+        try:
+            for start in range(0, len(texts), PREFETCH_BATCH):
+                if self.closed.is_set():
+                    return
+                with self.lock:
+                    self.embedder.encode(texts[start : start + PREFETCH_BATCH])
+        except AlignerError as error:
+            logger.warning("embedding the sentences ahead failed: %s", error)
+            return
+        self.prefetched.set()
+        logger.info("embedded %d sentences ahead", len(texts))
 
     def state(self) -> dict[str, Any]:
         project = self.project

@@ -43,11 +43,20 @@ def load_model(model: str | None = None) -> Embedder:
 
 
 def align_sentences(
-    src: Sequence[Sentence], tgt: Sequence[Sentence], embedder: Embedder, max_align: int
+    src: Sequence[Sentence],
+    tgt: Sequence[Sentence],
+    embedder: Embedder,
+    max_align: int,
+    embedded_run: int,
+    boundary_weight: float,
 ) -> list[Bead]:
+    """`align` with the given knobs, the rest at their defaults."""
     from aligner.align import AlignConfig, align
 
-    return align(src, tgt, embedder, AlignConfig(max_align=max_align))
+    config = AlignConfig(
+        max_align=max_align, embedded_run=embedded_run, boundary_weight=boundary_weight
+    )
+    return align(src, tgt, embedder, config)
 
 
 def align_files(paths: Sequence[Path], embedder: Embedder, presegmented: bool) -> Alignment:
