@@ -470,9 +470,14 @@ def review_command(
     import webbrowser
 
     from aligner.review import open_session
-    from aligner.review.server import ReviewServer
 
     def run() -> None:
+        try:
+            from aligner.review.server import ReviewServer
+        except ImportError as error:
+            raise AlignerError(
+                f"aligner review needs {error.name}: pip install 'aligner[review]'"
+            ) from None
         with status("Opening…", quiet=False):
             session = open_session(list(inputs), output, model, presegmented)
         server = ReviewServer(session, port)

@@ -13,7 +13,9 @@ scores) is saved to a project file, then timed:
   undo (their vectors cached, as after `aligner review` aligned the text itself); and
   from the page (key `m` to the bead redrawn), as the page itself measures it.
 
-The re-alignment runs on a fake embedder by default (hashing tokens, no model), so the
+Right after opening, the page's first request starts embedding every sentence ahead in
+the background (`--wait-prefetch` edits only once that is done). The re-alignment runs
+on a fake embedder by default (hashing tokens, no model), so the
 figures show the review's own cost; `--model use` re-aligns with the real offline model,
 whose first edit in a stretch embeds its sentence runs (later ones hit the cache).
 
@@ -182,6 +184,8 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=20)
     parser.add_argument("--model", default=None, help="'use' for the real offline model")
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--wait-prefetch", action="store_true",
+                        help="edit only once every sentence has been embedded ahead")
     parser.add_argument("--screenshot", type=Path)
     args = parser.parse_args()
     if args.screenshot:
@@ -198,6 +202,11 @@ def main() -> None:
         print(f"open, server: load project + start {loaded * 1000:.0f} ms; "
               f"+ document request {answered * 1000:.0f} ms")
         session.aligner_ready.wait()  # loaded once the document has been sent
+        if args.wait_prefetch:
+            started = time.perf_counter()
+            session.prefetched.wait()
+            print(f"embedding every sentence ahead finished {time.perf_counter() - started:.1f} s "
+                  "after the aligner was ready")
         cold, warm = time_http_edits(session, server, args.edits)
         print(f"edit round trip over HTTP (merge + re-align + patch), {len(cold)} edits: "
               f"cold cache {figures(cold)}; cached {figures(warm)}")

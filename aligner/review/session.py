@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-PREFETCH_BATCH = 64
+PREFETCH_BATCH = 32
 """Sentences embedded per turn in the background; an edit waits for one batch at most."""
 
 
