@@ -80,7 +80,9 @@ def damage_count(text: str) -> int:
     return len(_DAMAGE.findall(text))
 
 
-_NEUTRAL_PUNCTUATION = frozenset(".,;:!?'\"()[]<>-–—…“”‘’「」『』《》〈〉、，。；：！？（）【】·・/")
+_NEUTRAL_PUNCTUATION = frozenset(
+    ".,;:!?'\"()[]<>-–—…“”‘’「」『』《》〈〉、，。；：！？（）【】·・/"
+)
 """Punctuation that ordinary sentences carry: neither language nor junk."""
 
 
