@@ -670,3 +670,26 @@ def test_review_the_seed_with_the_real_model(tmp_path: Path) -> None:
     assert_complete(project)
     session.undo({"revision": 1})
     assert project.undo_stack == [] and len(project.redo_stack) == 1
+
+
+def test_a_reopened_review_reads_its_vectors_from_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reopening a long document's review must not embed every sentence again."""
+    import aligner
+    from aligner.review.stages import LazyModel
+    from tests.support import HashEmbedder
+
+    models: list[HashEmbedder] = []
+
+    def fake_load(model: str | None = None) -> HashEmbedder:
+        models.append(HashEmbedder())
+        return models[-1]
+
+    monkeypatch.setenv("ALIGNER_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(aligner, "load_embedder", fake_load)
+    texts = ["今天天氣很好。", "The weather is nice today."]
+    first = LazyModel().encode(texts)
+    second = LazyModel().encode(texts)
+    assert models[0].seen == texts and models[1].seen == []
+    assert (first == second).all()
