@@ -12,15 +12,20 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from aligner.batch import BatchProgress, BatchReport, BatchSettings, run_batch
+from aligner.batch import BatchProgress, BatchReport, BatchSettings, Engine, run_batch
 
 
 def run_with_progress(
-    input_dir: Path, output_dir: Path, settings: BatchSettings, console: Console, quiet: bool
+    input_dir: Path,
+    output_dir: Path,
+    settings: BatchSettings,
+    console: Console,
+    quiet: bool,
+    engine: Engine | None = None,
 ) -> BatchReport:
     """`run_batch` with a progress bar on `console`, unless quiet or not a terminal."""
     with ProgressBar(console, disabled=quiet or not console.is_terminal) as bar:
-        return run_batch(input_dir, output_dir, settings, on_progress=bar.update)
+        return run_batch(input_dir, output_dir, settings, engine, on_progress=bar.update)
 
 
 class ProgressBar:

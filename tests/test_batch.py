@@ -304,3 +304,36 @@ def test_cli_exit_code_and_stderr(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     result = runner.invoke(app, ["batch", str(empty), "-o", str(out)])
     assert result.exit_code == 1
     assert result.stderr.strip().count("\n") == 0 and "no documents found" in result.stderr
+
+
+def test_a_manifest_gives_the_folder_s_corpus(tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    write_pair(source, "one", range(1, 4))
+    write_pair(source, "two", range(5, 7))
+    manifest = tmp_path / "list.jsonl"
+    manifest.write_text(
+        "".join(
+            json.dumps({"zh": f"in/{name}.zh.txt", "en": f"in/{name}.en.txt"}) + "\n"
+            for name in ("two", "one")
+        ),
+        "utf-8",
+    )
+    run_batch(source, tmp_path / "folder", settings(), engine=numbers)
+    report = run_batch(manifest, tmp_path / "listed", settings(), engine=numbers)
+    assert report.summary()["aligned"] == 2
+    assert (tmp_path / "listed" / "corpus.csv").read_bytes() == (
+        tmp_path / "folder" / "corpus.csv"
+    ).read_bytes()
+
+
+def test_engine_choice_is_checked(tmp_path: Path) -> None:
+    write_pair(tmp_path, "one", range(2))
+    for options, message in [
+        (["--engine", "spark"], "unknown engine 'spark'"),
+        (["--address", "auto"], "--address is for --engine ray"),
+    ]:
+        result = CliRunner().invoke(
+            app, ["batch", str(tmp_path), "-o", str(tmp_path / "o")] + options
+        )
+        assert result.exit_code == 1 and message in result.output

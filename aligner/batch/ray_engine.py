@@ -109,7 +109,8 @@ class RayEngine:
             try:
                 ray.init(address=self.address, logging_level=logging.WARNING)
             except (ConnectionError, RuntimeError, ValueError) as error:
-                raise AlignerError(f"cannot reach the Ray cluster {self.address}: {error}") from None
+                where = self.address or "started here"
+                raise AlignerError(f"cannot reach the Ray cluster ({where}): {error}") from None
         try:
             yield from _Scheduler(ray, self, plan).run()
         finally:
@@ -155,7 +156,8 @@ class _Scheduler:
         try:
             self.ray.get([worker.ready.remote() for worker in self.engine.workers.values()])
         except self.ray.exceptions.RayError as error:
-            raise AlignerError(f"the Ray workers could not load the model: {_first_line(error)}")
+            reason = _first_line(error)
+            raise AlignerError(f"the Ray workers could not load the model: {reason}") from None
         while self.pending or self.running:
             self._submit()
             if not self.running:  # every worker is gone and none can be started
@@ -176,15 +178,15 @@ class _Scheduler:
 
     def _submit(self) -> None:
         """Hand out pending documents, at most `in_flight` per worker (the backpressure)."""
-        load = {slot: 0 for slot in self.engine.workers}
+        load = dict.fromkeys(self.engine.workers, 0)
         for slot, _ in self.running.values():
             load[slot] += 1
         waiting: deque[_Task] = deque()
         while self.pending:
             task = self.pending.popleft()
             choices = [s for s in load if s != task.failed_on] or list(load)
-            slot = min(choices, key=lambda s: load[s], default=None)
-            if slot is None or load[slot] >= self.engine.in_flight:
+            slot = min(choices, key=lambda s: load[s], default=-1)
+            if slot < 0 or load[slot] >= self.engine.in_flight:
                 waiting.append(task)
                 continue
             worker = self.engine.workers[slot]
