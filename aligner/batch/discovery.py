@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from aligner.batch.journal import DocumentRecord
+from aligner.batch.sources import Source, is_url, source_name
 from aligner.data import AlignerError
 from aligner.text import LANGUAGE_NAMES, Lang, language_of_code
 
@@ -35,7 +36,7 @@ class Document:
     """
 
     name: str
-    inputs: tuple[Path, ...]
+    inputs: tuple[Source, ...]
     langs: tuple[Lang, ...] = ()
 
     def failed(self, reason: str) -> DocumentRecord:
@@ -86,7 +87,8 @@ def read_manifest(
     manifest: Path, src_lang: Lang = "zh"
 ) -> tuple[list[Document], list[DocumentRecord]]:
     """The documents a `.jsonl` or `.csv` manifest lists; relative paths are read from the
-    manifest's folder. A malformed entry stops the run: it names the line."""
+    manifest's folder, URLs through fsspec. A malformed entry stops the run: it names
+    the line."""
     order: tuple[Lang, Lang] = (src_lang, "en" if src_lang == "zh" else "zh")
     documents: list[Document] = []
     for where, entry in _manifest_entries(manifest):
@@ -97,9 +99,11 @@ def read_manifest(
                 f"{where}: expected `zh` and `en` files or one mixed `path` (and an optional "
                 f"`name`), got {sorted(entry)}"
             )
-        if any("://" in value for value in files.values()):
-            raise AlignerError(f"{where}: URLs are not supported in manifests; give file paths")
-        paths = {key: manifest.parent / value for key, value in files.items() if value}
+        paths: dict[str, Source] = {
+            key: value if is_url(value) else manifest.parent / value
+            for key, value in files.items()
+            if value and key != "name"
+        }
         if files["path"]:
             name = _manifest_name(files["name"], paths["path"], where)
             document = Document(name, (paths["path"],))
@@ -136,11 +140,11 @@ def _manifest_entries(manifest: Path) -> Iterator[tuple[str, dict[str, object]]]
             yield f"{manifest}:{number}", entry
 
 
-def _manifest_name(given: str, path: Path, where: str) -> str:
+def _manifest_name(given: str, source: Source, where: str) -> str:
     """The output name: the one given (a relative path inside the output folder) or the
     file's name without `.txt` and language tag."""
     if not given:
-        bare = path.name.removesuffix(".txt")
+        bare = source_name(source).removesuffix(".txt")
         match = _TAGGED_NAME.match(bare)
         return match["stem"] if match else bare
     name = PurePosixPath(given)
@@ -187,7 +191,7 @@ def _unique_names(
             taken.add(document.name)
             kept.append(document)
             continue
-        label = f"{document.name} ({document.inputs[0].name})"  # the kept one owns the name
+        label = f"{document.name} ({source_name(document.inputs[0])})"  # the kept one owns the name
         problems.append(DocumentRecord(label, inputs, "failed", reason=reason))
     return kept, problems
 

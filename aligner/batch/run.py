@@ -28,6 +28,7 @@ from aligner.batch.journal import (
 )
 from aligner.batch.runner import LocalEngine
 from aligner.batch.settings import BatchSettings
+from aligner.batch.sources import size_of
 from aligner.data import AlignerError
 
 logger = logging.getLogger(__name__)
@@ -126,7 +127,7 @@ def _work_left(
     for document in documents:
         try:
             digest = input_hash(document.inputs, fingerprint)
-        except OSError as error:
+        except (OSError, AlignerError) as error:
             records[document.name] = document.failed(failure_reason(error))
             continue
         earlier = previous.get(document.name)
@@ -139,4 +140,4 @@ def _work_left(
 
 
 def _input_bytes(document: Document) -> int:
-    return sum(path.stat().st_size for path in document.inputs)
+    return sum(size_of(source) for source in document.inputs)
