@@ -79,6 +79,7 @@ def test_ray_corpus_is_the_local_corpus(tmp_path: Path) -> None:
     assert [(f.name, f.reason) for f in remote.failures] == [
         (f.name, f.reason) for f in local.failures
     ]
+    assert [r.inputs for r in remote.records] == [r.inputs for r in local.records]
 
 
 def test_a_killed_worker_loses_no_document(tmp_path: Path) -> None:

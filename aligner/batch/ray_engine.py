@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -131,6 +131,9 @@ class _Scheduler:
             DocumentWorker
         )
         self.worker_count = self._worker_count(gpus)
+        # Workers run in other folders, on other machines: they get absolute paths.
+        self.output_dir = plan.output_dir.resolve()
+        self.cache_dir = plan.cache_dir.resolve() if plan.cache_dir else None
         self.pending: deque[_Task] = deque(_Task(item) for item in plan.work)
         self.running: dict[Any, tuple[int, _Task]] = {}
         self.next_slot = 0
@@ -171,7 +174,7 @@ class _Scheduler:
     def _start_worker(self) -> None:
         settings = self.plan.settings
         worker = self.actor_class.remote(
-            self.engine.load, settings, self.engine.cpus_per_worker, self.plan.cache_dir
+            self.engine.load, settings, self.engine.cpus_per_worker, self.cache_dir
         )
         self.engine.workers[self.next_slot] = worker
         self.next_slot += 1
@@ -190,7 +193,7 @@ class _Scheduler:
                 waiting.append(task)
                 continue
             worker = self.engine.workers[slot]
-            ref = worker.align.remote(task.item, self.plan.output_dir, self.plan.settings)
+            ref = worker.align.remote(_absolute(task.item), self.output_dir, self.plan.settings)
             self.running[ref] = (slot, task)
             load[slot] += 1
         self.pending = waiting
@@ -204,6 +207,7 @@ class _Scheduler:
             return
         except self.ray.exceptions.RayError as error:  # e.g. a result that would not unpickle
             record = task.item.document.failed(f"Ray task failed: {_first_line(error)}")
+        record.inputs = [str(source) for source in task.item.document.inputs]  # as the user gave
         if record.finished or task.failed_on is not None:
             yield record
             return
@@ -234,6 +238,14 @@ class _Scheduler:
     def _fail_pending(self, reason: str) -> Iterator[DocumentRecord]:
         while self.pending:
             yield self.pending.popleft().item.document.failed(reason)
+
+
+def _absolute(item: WorkItem) -> WorkItem:
+    inputs = tuple(
+        source.resolve() if isinstance(source, Path) else source
+        for source in item.document.inputs
+    )
+    return replace(item, document=replace(item.document, inputs=inputs))
 
 
 def _first_line(error: BaseException) -> str:
