@@ -1,7 +1,8 @@
 """Ray vs the local engine: throughput with 1 and 2 workers, and Ray's cost per document.
 
-The workload is the six MAC-Dev chapters copied N times (many short documents, where a
-per-document overhead shows most). A first local run with one worker and an empty
+The workload is MAC-Dev chapters copied N times (`--chapters`, `--mac-copies`), or cut
+to their first `--lines` lines: many tiny documents, where a per-document overhead
+shows most. A first local run with one worker and an empty
 embedding cache measures the whole pipeline ("embed") and fills the cache; then each
 configuration runs on an empty output folder with that cache ("warm": reading,
 alignment, export and the engine's own cost remain; `--states embed warm` also repeats
@@ -11,9 +12,14 @@ and its start-up is reported apart.
 Reported per run: wall seconds (engine start-up and model loading included), the time to
 the first finished document (start-up), and the steady rate after it, from which the
 per-document overhead of Ray is the difference of seconds per document against local.
-Each worker gets cores/workers BLAS threads, as the local engine's pool does.
+Each worker gets cores/workers BLAS threads, as the local engine's pool does. The
+driver's CPU seconds are reported too: for the local engine with one worker all the work
+is in the driver, so sentences per CPU second is the per-core rate, which a busy shared
+machine does not distort the way it distorts wall time.
 
-    python benchmarks/bench_ray.py --mac-copies 2 --workers 1 2
+    python benchmarks/bench_ray.py --mac-copies 1 --workers 1 2
+    python benchmarks/bench_ray.py --mac-copies 20 --lines 10 \
+        --results benchmarks/results/bench_ray-tiny.json
 """
 
 from __future__ import annotations
@@ -25,13 +31,33 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _common import add_config_options, benchmark_parser, config_from, write_results
-from bench_batch import stage_mac
+from _common import (
+    MAC_DEV,
+    MAC_DEV_CHAPTERS,
+    add_config_options,
+    benchmark_parser,
+    config_from,
+    write_results,
+)
 from rich.console import Console
 
 from aligner.batch import BatchProgress, BatchSettings, Engine, LocalEngine, run_batch
 from aligner.batch.ray_engine import RayEngine
 from aligner.config import AlignConfig, PipelineOptions
+
+
+def stage(root: Path, chapters: list[str], copies: int, lines: int) -> Path:
+    """zh/NAME + en/NAME copies of the chosen chapters, whole or cut to `lines` lines."""
+    folder = root / "mac"
+    for lang in ("zh", "en"):
+        (folder / lang).mkdir(parents=True)
+        for chapter in chapters:
+            text = (MAC_DEV / lang / chapter).read_text(encoding="utf-8")
+            if lines:
+                text = "".join(text.splitlines(keepends=True)[:lines])
+            for copy in range(copies):
+                (folder / lang / f"{chapter}_{copy}").write_text(text, encoding="utf-8")
+    return folder
 
 
 def measure(
@@ -51,8 +77,9 @@ def measure(
         if event.record is not None:
             ends.append(time.perf_counter())
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     report = run_batch(source, output, settings, engine, on_progress=stamp)
+    cpu = time.process_time() - cpu
     summary = report.summary()
     if summary["failed"]:
         raise SystemExit(f"failures: {[(r.name, r.reason) for r in report.failures]}")
@@ -60,7 +87,9 @@ def measure(
     return {
         "documents": summary["aligned"],
         "sentences": summary["sentences"],
+        "embedded": summary["embedded"],
         "seconds": round(report.seconds, 2),
+        "driver_cpu_s": round(cpu, 2),
         "first_document_s": round(ends[0] - started, 2),
         "steady_s_per_document": round(steady, 3),
         "steady_sentences_per_s": round(summary["sentences"] / summary["aligned"] / steady, 1),
@@ -69,7 +98,9 @@ def measure(
 
 def main() -> None:
     parser = benchmark_parser("bench_ray", __doc__)
-    parser.add_argument("--mac-copies", type=int, default=2, help="copies of MAC-Dev")
+    parser.add_argument("--mac-copies", type=int, default=1, help="copies of each chapter")
+    parser.add_argument("--chapters", nargs="+", default=MAC_DEV_CHAPTERS, help="MAC-Dev chapters")
+    parser.add_argument("--lines", type=int, default=0, help="keep the first N lines (0: all)")
     parser.add_argument("--workers", nargs="+", type=int, default=[1, 2])
     parser.add_argument("--in-flight", type=int, default=2, help="documents queued per actor")
     parser.add_argument("--states", nargs="+", default=["warm"], choices=["embed", "warm"])
@@ -83,7 +114,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="bench-ray-") as temporary:
         root = Path(temporary)
-        source = stage_mac(root, arguments.mac_copies)
+        source = stage(root, arguments.chapters, arguments.mac_copies, arguments.lines)
         cache = root / "cache"
         primed = measure(source, root / "prime", LocalEngine(), 1, cache, config)
         rows.append({"engine": "local", "workers": 1, "cache": "embed (filling)", **primed})
