@@ -109,11 +109,11 @@ def test_interrupted_driver_resumes_without_duplicates(tmp_path: Path) -> None:
         if event.done == 3:
             raise KeyboardInterrupt
 
+    interrupted = RayEngine(load=load_slow_numbers)
     with pytest.raises(KeyboardInterrupt):
-        run_batch(
-            source, output, settings(jobs=2), RayEngine(load=load_slow_numbers), stop_after_three
-        )
+        run_batch(source, output, settings(jobs=2), interrupted, stop_after_three)
     assert not (output / "corpus.csv").exists()
+    assert not interrupted.workers  # its actors were killed on the way out
 
     report = run_batch(source, output, settings(jobs=2), RayEngine(load=load_slow_numbers))
     statuses = Counter(record.status for record in report.records)

@@ -134,6 +134,7 @@ class _Scheduler:
         # Workers run in other folders, on other machines: they get absolute paths.
         self.output_dir = plan.output_dir.resolve()
         self.cache_dir = plan.cache_dir.resolve() if plan.cache_dir else None
+        self.settings = ray.put(plan.settings)  # sent once, not with every document
         self.pending: deque[_Task] = deque(_Task(item) for item in plan.work)
         self.running: dict[Any, tuple[int, _Task]] = {}
         self.next_slot = 0
@@ -184,19 +185,19 @@ class _Scheduler:
         load = dict.fromkeys(self.engine.workers, 0)
         for slot, _ in self.running.values():
             load[slot] += 1
-        waiting: deque[_Task] = deque()
-        while self.pending:
+        waiting: list[_Task] = []
+        while self.pending and any(count < self.engine.in_flight for count in load.values()):
             task = self.pending.popleft()
             choices = [s for s in load if s != task.failed_on] or list(load)
-            slot = min(choices, key=lambda s: load[s], default=-1)
-            if slot < 0 or load[slot] >= self.engine.in_flight:
+            slot = min(choices, key=lambda s: load[s])
+            if load[slot] >= self.engine.in_flight:  # only the worker that failed it is free
                 waiting.append(task)
                 continue
             worker = self.engine.workers[slot]
-            ref = worker.align.remote(_absolute(task.item), self.output_dir, self.plan.settings)
+            ref = worker.align.remote(_absolute(task.item), self.output_dir, self.settings)
             self.running[ref] = (slot, task)
             load[slot] += 1
-        self.pending = waiting
+        self.pending.extendleft(reversed(waiting))
 
     def _collect(self, ref: Any) -> Iterator[DocumentRecord]:
         slot, task = self.running.pop(ref)
