@@ -55,9 +55,9 @@ class DocumentWorker:
         threads: int,
         cache_dir: Path | None,
     ) -> None:
-        self.embedder: Embedder = with_cache(
-            load(settings.model, settings.device, threads), cache_dir
-        )
+        model = load(settings.model, settings.device, threads)
+        model.encode(["ready"])  # models load on first use: load it now, once, or fail here
+        self.embedder: Embedder = with_cache(model, cache_dir)
 
     def ready(self) -> bool:
         """Answers once the model is loaded, so a model that cannot load stops the run early."""
