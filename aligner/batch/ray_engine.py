@@ -258,5 +258,5 @@ def _import_ray() -> Any:
     try:
         import ray
     except ImportError:
-        raise AlignerError("--engine ray needs ray: pip install 'aligner[ray]'") from None
+        raise AlignerError('--engine ray needs ray: pip install "ray>=2.40"') from None
     return ray
