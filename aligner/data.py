@@ -81,6 +81,14 @@ class Alignment:
     beads: list[Bead]
     name: str = ""
     zh_script: Script = "simplified"
+    repairs: int = 0
+    """Cleaning repairs made to the document's text, all kinds together (a filter signal)."""
+    bead_numbers: list[int] = field(default_factory=list)
+    """Each bead's position in the document as it was aligned, kept when beads are read
+    back from a file that left some out; empty means the list positions are those."""
+
+    def bead_number(self, position: int) -> int:
+        return self.bead_numbers[position] if self.bead_numbers else position
 
     def side_text(self, bead: Bead, lang: Lang) -> str:
         """The text of one side of a bead, its sentences joined as the language writes

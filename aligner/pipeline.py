@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aligner.align import align
-from aligner.clean import clean
+from aligner.clean import REPAIR_NAMES, clean
 from aligner.config import CleanOptions, PipelineOptions
 from aligner.data import AlignerError, Alignment, Paragraph, Sentence
 from aligner.embed import Embedder, load_embedder
@@ -85,6 +85,7 @@ def _aligned(
         beads=align(src, tgt, embedder, options.align),
         name=name,
         zh_script=detect_script("".join(sentence.text for sentence in zh_sentences)),
+        repairs=sum(repairs[kind] for kind in REPAIR_NAMES),
     )
     return AlignedDocument(alignment, repairs)
 

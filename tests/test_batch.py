@@ -304,3 +304,74 @@ def test_cli_exit_code_and_stderr(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     result = runner.invoke(app, ["batch", str(empty), "-o", str(out)])
     assert result.exit_code == 1
     assert result.stderr.strip().count("\n") == 0 and "no documents found" in result.stderr
+
+
+def test_a_manifest_gives_the_folder_s_corpus(tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    write_pair(source, "one", range(1, 4))
+    write_pair(source, "two", range(5, 7))
+    manifest = tmp_path / "list.jsonl"
+    manifest.write_text(
+        "".join(
+            json.dumps({"zh": f"in/{name}.zh.txt", "en": f"in/{name}.en.txt"}) + "\n"
+            for name in ("two", "one")
+        ),
+        "utf-8",
+    )
+    run_batch(source, tmp_path / "folder", settings(), engine=numbers)
+    report = run_batch(manifest, tmp_path / "listed", settings(), engine=numbers)
+    assert report.summary()["aligned"] == 2
+    assert (tmp_path / "listed" / "corpus.csv").read_bytes() == (
+        tmp_path / "folder" / "corpus.csv"
+    ).read_bytes()
+
+
+def test_engine_choice_is_checked(tmp_path: Path) -> None:
+    write_pair(tmp_path, "one", range(2))
+    for options, message in [
+        (["--engine", "spark"], "unknown engine 'spark'"),
+        (["--address", "auto"], "--address is for --engine ray"),
+    ]:
+        result = CliRunner().invoke(
+            app, ["batch", str(tmp_path), "-o", str(tmp_path / "o")] + options
+        )
+        assert result.exit_code == 1 and message in result.output
+
+
+def test_corpus_rows_carry_the_document_s_repairs(tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    write_pair(source, "clean", range(1, 3))
+    (source / "messy.zh.txt").write_text("第1句&amp;。\n第2句。\n", "utf-8")
+    (source / "messy.en.txt").write_text("Sentence  1 &amp; more.\nSentence 2.\n", "utf-8")
+    report = run_batch(source, tmp_path / "out", settings(), engine=numbers)
+    messy = next(record for record in report.records if record.name == "messy")
+    assert messy.repairs == {"html-residue": 2, "whitespace": 1}
+    rows = read_rows(tmp_path / "out" / "corpus.csv")
+    repairs = {(row["document"], row["doc_repairs"]) for row in rows}
+    assert repairs == {("clean", "0"), ("messy", "3")}
+    assert [row["bead"] for row in rows] == ["0", "1", "0", "1"]
+
+
+def test_manifest_urls_are_read_through_fsspec(tmp_path: Path) -> None:
+    """URLs are fingerprinted by their storage checksum and copied locally to align."""
+    fsspec = pytest.importorskip("fsspec")
+    memory = fsspec.filesystem("memory")
+    memory.pipe("/corpus/a.zh.txt", "".join(f"第{n}句。\n" for n in range(3)).encode())
+    memory.pipe("/corpus/a.en.txt", "".join(f"Sentence {n}.\n" for n in range(3)).encode())
+    manifest = tmp_path / "list.csv"
+    manifest.write_text(
+        "zh,en\nmemory://corpus/a.zh.txt,memory://corpus/a.en.txt\n"
+        "memory://corpus/gone.zh.txt,memory://corpus/gone.en.txt\n",
+        "utf-8",
+    )
+    report = run_batch(manifest, tmp_path / "out", settings(), engine=numbers)
+    assert {r.name: r.status for r in report.records} == {"a": "aligned", "gone": "failed"}
+    assert "gone.zh.txt" in report.failures[0].reason
+    assert len(read_rows(tmp_path / "out" / "a.csv")) == 3
+    again = run_batch(manifest, tmp_path / "out", settings(), engine=numbers)
+    assert {r.name: r.status for r in again.records}["a"] == "reused"
+    memory.pipe("/corpus/a.en.txt", b"Sentence 0.\nSentence 1.\nSentence 2 changed.\n")
+    changed = run_batch(manifest, tmp_path / "out", settings(), engine=numbers)
+    assert {r.name: r.status for r in changed.records}["a"] == "aligned"

@@ -108,3 +108,9 @@ def test_filters_that_leave_nothing_say_so(tmp_path: Path) -> None:
     out = tmp_path / "nothing.tmx"
     code, said = run("align", str(INTERVIEW), "-o", str(out), "--min-score", "2")
     assert code == 0 and "left nothing to write" in said
+
+
+def test_an_error_message_keeps_its_brackets(tmp_path: Path) -> None:
+    missing = tmp_path / "[draft]" / "out.tmx"
+    code, said = run("align", str(INTERVIEW), "-o", str(missing))
+    assert code == 1 and f"{missing}: the folder" in " ".join(said.split())

@@ -303,7 +303,9 @@ def test_csv_columns_follow_the_first_document_and_keep_text_exactly(
     with (tmp_path / "out.csv").open(encoding="utf-8-sig", newline="") as stream:
         table = list(csv.DictReader(stream))
     assert list(table[0]) == [
-        "en", "zh", "score", "type", "en_ids", "zh_ids", "document", "damaged"
+        "en", "zh", "score", "type", "en_ids", "zh_ids", "document", "damaged",
+        "bead", "en_paragraphs", "zh_paragraphs", "length_ratio",
+        "en_script_share", "zh_script_share", "pair_hash", "doc_repairs",
     ]
     second_press_row = table[1]
     assert second_press_row["type"] == "2-1"
@@ -314,13 +316,15 @@ def test_csv_columns_follow_the_first_document_and_keep_text_exactly(
     assert back[1].src_lang == "en" and back[1].name == "interview.txt"
 
 
-def test_csv_without_a_bom_or_the_damaged_column_reads_back(
+def test_csv_without_a_bom_or_the_columns_after_the_seventh_reads_back(
     tmp_path: Path, press: Alignment
 ) -> None:
     marked = written(tmp_path, [press], "csv")
-    lines = marked.read_bytes().removeprefix(b"\xef\xbb\xbf").split(b"\r\n")
+    with marked.open(encoding="utf-8-sig", newline="") as stream:
+        rows = [row[:7] for row in csv.reader(stream)]
     plain = tmp_path / "script.csv"
-    plain.write_bytes(b"\r\n".join(line.rsplit(b",", 1)[0] for line in lines if line))
+    with plain.open("w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream).writerows(rows)
     assert read_alignments(str(plain))[0].beads == read_alignments(str(marked))[0].beads
 
 
@@ -328,7 +332,7 @@ def test_tsv_keeps_one_row_per_unit(tmp_path: Path, interview: Alignment) -> Non
     lines = written(tmp_path, [interview], "tsv").read_text(encoding="utf-8").split("\n")
     assert lines[-1] == ""
     assert len(lines[:-1]) == 1 + len(interview.beads)
-    assert all(line.count("\t") == 7 for line in lines[:-1])
+    assert all(line.count("\t") == 15 for line in lines[:-1])
     assert "\tExtra line here.\t" in lines[4]
 
 
@@ -345,7 +349,16 @@ def test_jsonl_rows_use_the_hugging_face_translation_layout(
         "en_ids": [1, 2],
         "document": "interview.txt",
         "damaged": False,
+        "bead": 1,
+        "zh_paragraphs": [0],
+        "en_paragraphs": [0, 0],
+        "length_ratio": 2.25,  # "Good bye." is 9 characters, "再見\x07。" 4
+        "zh_script_share": 1.0,
+        "en_script_share": 1.0,
+        "pair_hash": first["pair_hash"],
+        "doc_repairs": 0,
     }
+    assert re.fullmatch("[0-9a-f]{32}", first["pair_hash"])
     assert list(last["translation"]) == ["en", "zh"]
     assert (last["type"], last["en_ids"], last["zh_ids"]) == ("2-1", [1, 2], [1])
 
@@ -355,9 +368,12 @@ def test_stdout_defaults_to_tsv(
 ) -> None:
     assert write_alignments([press], "-", format_for("-", None)) == 2
     out = capsysbinary.readouterr().out.decode()
-    assert out.splitlines()[0] == "en\tzh\tscore\ttype\ten_ids\tzh_ids\tdocument\tdamaged"
+    header, _, row = out.splitlines()
+    assert header.split("\t")[:8] == [
+        "en", "zh", "score", "type", "en_ids", "zh_ids", "document", "damaged"
+    ]
     assert (
-        out.splitlines()[2]
+        "\t".join(row.split("\t")[:8])
         == "Sales rose. Profits fell.\t销售额和利润都变了。\t0.6600\t2-1\t1 2\t1\tpress\t"
     )
 
@@ -584,6 +600,75 @@ def test_damaged_text_is_marked_in_every_format(tmp_path: Path) -> None:
     tmx = etree.parse(str(written(tmp_path, [damaged], "tmx")))
     assert [tu.xpath("prop[@type='x-damaged']/text()") for tu in tmx.iter("tu")] == [["yes"], []]
     table = written(tmp_path, [damaged], "csv").read_text(encoding="utf-8-sig").splitlines()
-    assert [line.rsplit(",", 1)[1] for line in table] == ["damaged", "yes", ""]
+    assert [row[7] for row in csv.reader(table)] == ["damaged", "yes", ""]
     lines = written(tmp_path, [damaged], "jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["damaged"] for line in lines] == [True, False]
+
+
+# Filter signals (docs/corpus-schema.md)
+
+
+def paragraphed() -> Alignment:
+    return Alignment(
+        "zh", "en",
+        [
+            Sentence("第一段。", "zh", 0),
+            Sentence("多余的话。", "zh", 0),
+            Sentence("第二段。", "zh", 2),
+        ],
+        [Sentence("Paragraph one.", "en", 1), Sentence("Paragraph two, again.", "en", 3)],
+        [Bead((0,), (0,), 0.9), Bead((1,), (), 0.0), Bead((2,), (1,), 0.8)],
+        name="doc",
+        repairs=3,
+    )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "jsonl", "parquet"])
+def test_filter_signals_survive_reading_back_and_writing_again(tmp_path: Path, fmt: str) -> None:
+    """The corpus is a merge of read-back files: bead numbers (with the gap an unaligned
+    bead leaves), paragraphs and repair counts must come through unchanged."""
+    first = written(tmp_path, [paragraphed()], fmt, drop_unaligned=True)
+    again = tmp_path / f"again.{fmt}"
+    write_alignments(read_alignments(str(first)), str(again), fmt, ExportOptions())
+    assert again.read_bytes() == first.read_bytes()
+    rows = signal_rows(again, fmt)
+    assert [(row["bead"], row["zh_paragraphs"], row["en_paragraphs"]) for row in rows] == [
+        (0, [0], [1]), (2, [2], [3])
+    ]
+    assert [row["doc_repairs"] for row in rows] == [3, 3]
+
+
+def signal_rows(path: Path, fmt: str) -> list[dict[str, object]]:
+    """The rows with numbers as numbers, whatever the format."""
+    if fmt == "jsonl":
+        return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        return pq.read_table(path).to_pylist()
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        table = csv.DictReader(stream, delimiter="\t" if fmt == "tsv" else ",")
+        return [
+            {
+                "bead": int(row["bead"]),
+                "zh_paragraphs": [int(n) for n in row["zh_paragraphs"].split()],
+                "en_paragraphs": [int(n) for n in row["en_paragraphs"].split()],
+                "doc_repairs": int(row["doc_repairs"]),
+            }
+            for row in table
+        ]
+
+
+def test_signals_measure_length_script_and_duplicates(tmp_path: Path) -> None:
+    document = Alignment(
+        "en", "zh",
+        [Sentence("Hello world.", "en"), Sentence("Hello  world.", "en"), Sentence("OK", "en")],
+        [Sentence("你好。", "zh"), Sentence("你好。", "zh"), Sentence("OK好", "zh")],
+        [Bead((0,), (0,), 0.9), Bead((1,), (1,), 0.9), Bead((2,), (2,), 0.5)],
+        name="doc",
+    )
+    lines = written(tmp_path, [document], "jsonl").read_text("utf-8").splitlines()
+    rows = [json.loads(line) for line in lines]
+    assert rows[0]["pair_hash"] == rows[1]["pair_hash"] != rows[2]["pair_hash"]  # as --dedupe
+    assert rows[0]["length_ratio"] == 4.0  # "Hello world." 12 characters per "你好。" 3
+    assert (rows[2]["zh_script_share"], rows[2]["en_script_share"]) == (round(1 / 3, 4), 1.0)

@@ -1,17 +1,24 @@
-"""Finding the documents of a batch: pairing files by name tag or by zh/en folder.
+"""Finding the documents of a batch: pairing files by name tag or by zh/en folder, or
+reading them from a manifest.
 
 Files are paired by name (`ch1.zh.txt` + `ch1.en.txt`, `zh/001` + `en/001`); any other
-`.txt` file is a mixed document. Each document's name is where its outputs go, so two
-documents may not share one, and none may take the combined corpus's name.
+`.txt` file is a mixed document. A manifest (JSONL or CSV) lists documents that do not
+sit in one folder. Each document's name is where its outputs go, so two documents may
+not share one, and none may take the combined corpus's name.
 """
 
 from __future__ import annotations
 
+import csv
+import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from aligner.batch.journal import DocumentRecord
+from aligner.batch.sources import Source, is_url, source_name
+from aligner.data import AlignerError
 from aligner.text import LANGUAGE_NAMES, Lang, language_of_code
 
 CORPUS_NAME = "corpus"
@@ -29,7 +36,7 @@ class Document:
     """
 
     name: str
-    inputs: tuple[Path, ...]
+    inputs: tuple[Source, ...]
     langs: tuple[Lang, ...] = ()
 
     def failed(self, reason: str) -> DocumentRecord:
@@ -71,6 +78,81 @@ def find_documents(
     return _unique_names(sorted(documents + mixed, key=lambda d: d.name), problems)
 
 
+MANIFEST_KEYS = ("name", "zh", "en", "path")
+"""A manifest entry: `zh` and `en` files (a pair) or one mixed `path`, and an optional
+output `name` (default: the Chinese or mixed file's name without extension and tag)."""
+
+
+def read_manifest(
+    manifest: Path, src_lang: Lang = "zh"
+) -> tuple[list[Document], list[DocumentRecord]]:
+    """The documents a `.jsonl` or `.csv` manifest lists; relative paths are read from the
+    manifest's folder, URLs through fsspec. A malformed entry stops the run: it names
+    the line."""
+    order: tuple[Lang, Lang] = (src_lang, "en" if src_lang == "zh" else "zh")
+    documents: list[Document] = []
+    for where, entry in _manifest_entries(manifest):
+        unknown = sorted(set(entry) - set(MANIFEST_KEYS))
+        files = {key: str(entry.get(key) or "").strip() for key in MANIFEST_KEYS}
+        if unknown or not (bool(files["zh"]) == bool(files["en"]) != bool(files["path"])):
+            raise AlignerError(
+                f"{where}: expected `zh` and `en` files or one mixed `path` (and an optional "
+                f"`name`), got {sorted(entry)}"
+            )
+        paths: dict[str, Source] = {
+            key: value if is_url(value) else manifest.parent / value
+            for key, value in files.items()
+            if value and key != "name"
+        }
+        if files["path"]:
+            name = _manifest_name(files["name"], paths["path"], where)
+            document = Document(name, (paths["path"],))
+        else:
+            name = _manifest_name(files["name"], paths["zh"], where)
+            document = Document(name, (paths[order[0]], paths[order[1]]), order)
+        documents.append(document)
+    if not documents:
+        raise AlignerError(f"{manifest}: the manifest lists no documents")
+    return _unique_names(documents, [])
+
+
+def _manifest_entries(manifest: Path) -> Iterator[tuple[str, dict[str, object]]]:
+    suffix = manifest.suffix.lower()
+    if suffix not in (".jsonl", ".csv"):
+        raise AlignerError(f"{manifest}: a manifest is a .jsonl or .csv file")
+    with manifest.open(encoding="utf-8-sig", newline="") as stream:
+        if suffix == ".csv":
+            for number, row in enumerate(csv.DictReader(stream), start=2):
+                yield f"{manifest}:{number}", {k: v for k, v in row.items() if k is not None}
+            return
+        for number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                entry = None
+            if not isinstance(entry, dict):
+                raise AlignerError(
+                    f"{manifest}:{number}: not a JSON object like "
+                    '{"zh": "a.zh.txt", "en": "a.en.txt"}'
+                )
+            yield f"{manifest}:{number}", entry
+
+
+def _manifest_name(given: str, source: Source, where: str) -> str:
+    """The output name: the one given (a relative path inside the output folder) or the
+    file's name without `.txt` and language tag."""
+    if not given:
+        bare = source_name(source).removesuffix(".txt")
+        match = _TAGGED_NAME.match(bare)
+        return match["stem"] if match else bare
+    name = PurePosixPath(given)
+    if name.is_absolute() or ".." in name.parts or given.startswith("\\"):
+        raise AlignerError(f"{where}: name {given!r} must stay inside the output folder")
+    return name.as_posix()
+
+
 def _pair_tagged(
     tagged: dict[tuple[str, Lang], list[Path]], src_lang: Lang
 ) -> tuple[list[Document], list[DocumentRecord]]:
@@ -109,7 +191,7 @@ def _unique_names(
             taken.add(document.name)
             kept.append(document)
             continue
-        label = f"{document.name} ({document.inputs[0].name})"  # the kept one owns the name
+        label = f"{document.name} ({source_name(document.inputs[0])})"  # the kept one owns the name
         problems.append(DocumentRecord(label, inputs, "failed", reason=reason))
     return kept, problems
 

@@ -20,6 +20,7 @@ from aligner.batch.corpus import write_document
 from aligner.batch.discovery import Document
 from aligner.batch.journal import DocumentRecord
 from aligner.batch.settings import BatchSettings
+from aligner.batch.sources import local_copies
 from aligner.data import AlignerError
 from aligner.embed import CachedEmbedder, Embedder, load_embedder
 from aligner.pipeline import align_inputs
@@ -71,7 +72,8 @@ def process_document(
         options = settings.pipeline
         if len(document.langs) == 2:
             options = replace(options, src_lang=document.langs[0], tgt_lang=document.langs[1])
-        aligned = align_inputs(list(document.inputs), embedder, options)
+        with local_copies(document.inputs) as paths:
+            aligned = align_inputs(paths, embedder, options)
         alignment = replace(aligned.alignment, name=document.name)
         record.units = write_document(alignment, output_dir, settings)
     except Exception as error:  # noqa: BLE001 - one bad document must never stop the batch

@@ -18,6 +18,7 @@ from types import TracebackType
 from typing import IO, Any, Literal
 
 from aligner.batch.settings import BatchSettings
+from aligner.batch.sources import Source, update_digest
 from aligner.embed import DEFAULT_MODEL
 from aligner.io import atomic_file
 
@@ -121,13 +122,13 @@ def settings_fingerprint(settings: BatchSettings) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def input_hash(inputs: Iterable[Path], fingerprint: str) -> str:
-    """A digest of a document's input files and the settings: equal means the output is too."""
+def input_hash(inputs: Iterable[Source], fingerprint: str) -> str:
+    """A digest of a document's input files and the settings: equal means the output is too.
+
+    Local files count by content, URLs by their storage checksum (see `sources`)."""
     digest = hashlib.blake2b(fingerprint.encode(), digest_size=16)
-    for path in inputs:
-        with path.open("rb") as stream:
-            while chunk := stream.read(1 << 20):
-                digest.update(chunk)
+    for source in inputs:
+        update_digest(digest, source)
         digest.update(b"\0")  # the boundary between the two files counts too
     return digest.hexdigest()
 

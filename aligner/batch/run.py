@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from aligner.batch.corpus import write_corpus
-from aligner.batch.discovery import Document, find_documents, output_paths
+from aligner.batch.discovery import Document, find_documents, output_paths, read_manifest
 from aligner.batch.engine import BatchPlan, Engine, WorkItem, failure_reason
 from aligner.batch.journal import (
     BatchReport,
@@ -28,6 +28,7 @@ from aligner.batch.journal import (
 )
 from aligner.batch.runner import LocalEngine
 from aligner.batch.settings import BatchSettings
+from aligner.batch.sources import size_of
 from aligner.data import AlignerError
 
 logger = logging.getLogger(__name__)
@@ -56,15 +57,20 @@ def run_batch(
     engine: Engine | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> BatchReport:
-    """Align every document under `input_dir` into `output_dir`; see the module docstring.
+    """Align every document under `input_dir` (a folder, or a manifest file listing them)
+    into `output_dir`; see the module docstring.
 
     `engine` aligns the documents (default: `LocalEngine`, this machine's cores);
     `on_progress` sees each record as soon as it is journalled.
     """
     started = time.perf_counter()
-    if not input_dir.is_dir():
-        raise AlignerError(f"{input_dir}: not a folder")
-    documents, problems = find_documents(input_dir, output_dir, settings.pipeline.direction()[0])
+    src_lang = settings.pipeline.direction()[0]
+    if input_dir.is_file():
+        documents, problems = read_manifest(input_dir, src_lang)
+    elif input_dir.is_dir():
+        documents, problems = find_documents(input_dir, output_dir, src_lang)
+    else:
+        raise AlignerError(f"{input_dir}: no such folder or manifest file")
     if not documents and not problems:
         raise AlignerError(
             f"{input_dir}: no documents found (expected NAME.zh.txt + NAME.en.txt, "
@@ -121,7 +127,7 @@ def _work_left(
     for document in documents:
         try:
             digest = input_hash(document.inputs, fingerprint)
-        except OSError as error:
+        except (OSError, AlignerError) as error:
             records[document.name] = document.failed(failure_reason(error))
             continue
         earlier = previous.get(document.name)
@@ -134,4 +140,4 @@ def _work_left(
 
 
 def _input_bytes(document: Document) -> int:
-    return sum(path.stat().st_size for path in document.inputs)
+    return sum(size_of(source) for source in document.inputs)

@@ -44,14 +44,17 @@ from aligner.data import AlignerError
 from aligner.formats import format_for
 
 if TYPE_CHECKING:
-    from aligner.batch import BatchProgress, BatchReport, BatchSettings
+    from aligner.batch import BatchProgress, BatchReport, BatchSettings, Engine
 
 
 @app.command("batch")
 def batch_command(
     input_dir: Annotated[
         Path,
-        typer.Argument(metavar="FOLDER", help="Folder of documents, searched recursively."),
+        typer.Argument(
+            metavar="INPUT",
+            help="Folder of documents (searched recursively), or a .jsonl/.csv manifest.",
+        ),
     ],
     output_dir: Annotated[
         Path,
@@ -62,7 +65,10 @@ def batch_command(
     output_format: OutputFormat = "tmx",
     jobs: Annotated[
         int,
-        typer.Option("--jobs", "-j", min=1, metavar="N", help="Worker processes, one model each."),
+        typer.Option(
+            "--jobs", "-j", min=1, metavar="N",
+            help="Workers (processes, or Ray actors), one model each.",
+        ),
     ] = 1,
     presegmented: Presegmented = False,
     src_lang: SrcLang = None,
@@ -86,8 +92,21 @@ def batch_command(
     zh_code: ZhCode = None,
     en_code: EnCode = ExportOptions.en_code,
     quiet: Quiet = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            metavar="ENGINE", help="local (this machine) or ray (a Ray cluster, aligner[ray])."
+        ),
+    ] = "local",
+    address: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ADDRESS",
+            help="With --engine ray: auto, or ray://HOST:PORT (default: start Ray here).",
+        ),
+    ] = None,
 ) -> None:
-    """Align every document in a folder; a re-run skips the finished ones."""
+    """Align every document in a folder or manifest; a re-run skips the finished ones."""
     from aligner.batch import BatchSettings
 
     def run() -> BatchReport:
@@ -106,7 +125,8 @@ def batch_command(
         export = export_options(min_score, types, drop_unaligned, dedupe, zh_code, en_code)
         fmt = format_for(str(output_dir), output_format)
         settings = BatchSettings(pipeline, export, fmt, model, device, jobs, cache, cache_dir)
-        return run_with_progress(input_dir, output_dir, settings, stderr, quiet)
+        chosen = batch_engine(engine, address)
+        return run_with_progress(input_dir, output_dir, settings, stderr, quiet, chosen)
 
     report = run_reporting_errors(run)
     if not quiet:
@@ -119,14 +139,33 @@ def batch_command(
 
 
 
+def batch_engine(name: str, address: str | None) -> Engine:
+    """The engine `--engine` names; Ray is imported only when it runs."""
+    from aligner.batch import LocalEngine
+    from aligner.batch.ray_engine import RayEngine
+
+    if name == "local":
+        if address is not None:
+            raise AlignerError("--address is for --engine ray")
+        return LocalEngine()
+    if name == "ray":
+        return RayEngine(address)
+    raise AlignerError(f"unknown engine {name!r}: use local or ray")
+
+
 def run_with_progress(
-    input_dir: Path, output_dir: Path, settings: BatchSettings, console: Console, quiet: bool
+    input_dir: Path,
+    output_dir: Path,
+    settings: BatchSettings,
+    console: Console,
+    quiet: bool,
+    engine: Engine | None = None,
 ) -> BatchReport:
     """`run_batch` with a progress bar on `console`, unless quiet or not a terminal."""
     from aligner.batch import run_batch
 
     with ProgressBar(console, disabled=quiet or not console.is_terminal) as bar:
-        return run_batch(input_dir, output_dir, settings, on_progress=bar.update)
+        return run_batch(input_dir, output_dir, settings, engine, on_progress=bar.update)
 
 
 class ProgressBar:

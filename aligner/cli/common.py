@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from aligner.config import AlignConfig, ExportOptions
 from aligner.data import AlignerError, Bead
@@ -23,7 +24,9 @@ from aligner.text import Lang, Script, language_of_code
 if TYPE_CHECKING:
     from aligner.config import PipelineOptions
 
-stderr = Console(stderr=True)
+stderr = Console(stderr=True, markup=False)
+"""Where messages go; markup is off, so a message's own brackets (`aligner[parquet]`, a
+file name) print as they are."""
 T = TypeVar("T")
 
 
@@ -121,7 +124,8 @@ NoRepair = Annotated[
 
 def fail(message: str) -> typer.Exit:
     """Print one error line on stderr; the caller raises the returned Exit."""
-    stderr.print(f"[bold red]aligner: error:[/] {message}", highlight=False, soft_wrap=True)
+    line = Text.assemble(("aligner: error:", "bold red"), " ", message)
+    stderr.print(line, highlight=False, soft_wrap=True)
     return typer.Exit(1)
 
 

@@ -1,7 +1,8 @@
 """JSON Lines in the Hugging Face `translation` layout, one pair per line.
 
 Ids are JSON lists under `zh_ids`/`en_ids`; the source language is the first key of
-`translation`. The text is kept exactly.
+`translation`. The text is kept exactly. The filter signals of the tables follow, under
+the same names (docs/corpus-schema.md), languages in the row's own order.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from aligner.config import ExportOptions
 from aligner.data import AlignerError, Alignment
 from aligner.formats.output import text_view
 from aligner.formats.registry import Format
+from aligner.formats.table import signal_columns, signal_values
 from aligner.formats.units import Unit, iter_units
 from aligner.io import output_stream
 
@@ -23,6 +25,7 @@ def write_jsonl(alignments: Iterable[Alignment], out: str, options: ExportOption
     written = 0
     with output_stream(out) as stream, text_view(stream) as text:
         for unit in iter_units(alignments, options):
+            langs = (unit.src_lang, unit.tgt_lang)
             row = {
                 "translation": {unit.src_lang: unit.src_text, unit.tgt_lang: unit.tgt_text},
                 "score": round(unit.score, 4),
@@ -31,6 +34,7 @@ def write_jsonl(alignments: Iterable[Alignment], out: str, options: ExportOption
                 f"{unit.tgt_lang}_ids": list(unit.tgt_ids),
                 "document": unit.document,
                 "damaged": unit.damaged,
+                **dict(zip(signal_columns(*langs), signal_values(unit, *langs))),
             }
             text.write(json.dumps(row, ensure_ascii=False) + "\n")
             written += 1
@@ -62,6 +66,10 @@ def _json_unit(line: str, where: str) -> Unit:
             src_ids=tuple(map(int, row.get(f"{src_lang}_ids", ()))),
             tgt_ids=tuple(map(int, row.get(f"{tgt_lang}_ids", ()))),
             document=str(row.get("document", "")),
+            bead=None if row.get("bead") is None else int(row["bead"]),
+            src_paragraphs=tuple(map(int, row.get(f"{src_lang}_paragraphs", ()))),
+            tgt_paragraphs=tuple(map(int, row.get(f"{tgt_lang}_paragraphs", ()))),
+            doc_repairs=int(row.get("doc_repairs", 0)),
         )
     except (ValueError, KeyError, TypeError):
         raise AlignerError(

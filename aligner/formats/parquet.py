@@ -14,7 +14,7 @@ from typing import Any
 from aligner.config import ExportOptions
 from aligner.data import AlignerError, Alignment
 from aligner.formats.registry import Format
-from aligner.formats.table import column_langs, columns, header_langs
+from aligner.formats.table import column_langs, columns, header_langs, signal_values
 from aligner.formats.units import Unit, iter_units, peek
 from aligner.io import atomic_file
 
@@ -37,7 +37,10 @@ def write_parquet(alignments: Iterable[Alignment], out: str, options: ExportOpti
     first, documents = peek(alignments)
     langs = column_langs(first)
     ids = pa.list_(pa.int32())
-    types = [pa.string(), pa.string(), pa.float64(), pa.string(), ids, ids, pa.string(), pa.bool_()]
+    types = [
+        *(pa.string(), pa.string(), pa.float64(), pa.string(), ids, ids, pa.string(), pa.bool_()),
+        *(pa.int32(), ids, ids, pa.float64(), pa.float64(), pa.float64(), pa.string(), pa.int32()),
+    ]
     schema = pa.schema(list(zip(columns(*langs), types)))
     units = iter_units(documents, options)
     written = 0
@@ -52,6 +55,7 @@ def write_parquet(alignments: Iterable[Alignment], out: str, options: ExportOpti
                 [list(unit.ids_in(langs[1])) for unit in batch],
                 [unit.document for unit in batch],
                 [unit.damaged for unit in batch],
+                *map(list, zip(*(signal_values(unit, *langs) for unit in batch))),
             ]
             writer.write_table(pa.Table.from_arrays(values, schema=schema))
             written += len(batch)
@@ -73,6 +77,10 @@ def read_parquet(path: Path) -> Iterator[Unit]:
                 src_ids=tuple(row[f"{first}_ids"] or ()),
                 tgt_ids=tuple(row[f"{second}_ids"] or ()),
                 document=row["document"] or "",
+                bead=row.get("bead"),
+                src_paragraphs=tuple(row.get(f"{first}_paragraphs") or ()),
+                tgt_paragraphs=tuple(row.get(f"{second}_paragraphs") or ()),
+                doc_repairs=row.get("doc_repairs") or 0,
             )
 
 

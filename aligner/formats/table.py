@@ -7,7 +7,9 @@
   `.csv` file is what spreadsheets and CAT tools open, and without the BOM Excel shows
   the Chinese as mojibake. pandas skips the BOM by itself; Python's csv module reads it
   with `encoding="utf-8-sig"`. CSV sent to stdout, and TSV, have no BOM.
-- The last column, `damaged`, says `yes` when a text carries damage no repair could undo.
+- `damaged` says `yes` when a text carries damage no repair could undo; the columns
+  after it are the signals bitext filters read (docs/corpus-schema.md); an empty cell
+  is a missing value.
 - TSV is read by line-oriented tools, so tabs and line breaks inside a text become
   spaces, and it has no quoting (pandas: `quoting=csv.QUOTE_NONE`).
 """
@@ -37,7 +39,30 @@ _TSV: dict[str, Any] = {"delimiter": "\t", "quoting": csv.QUOTE_NONE, "quotechar
 def columns(first: Lang, second: Lang) -> list[str]:
     """The column names of a pair table (also Parquet's), languages in file order."""
     return [
-        first, second, "score", "type", f"{first}_ids", f"{second}_ids", "document", "damaged"
+        first, second, "score", "type", f"{first}_ids", f"{second}_ids", "document", "damaged",
+        *signal_columns(first, second),
+    ]
+
+
+def signal_columns(first: Lang, second: Lang) -> list[str]:
+    """The filter signals after `damaged`, in the order `signal_values` gives them."""
+    return [
+        "bead", f"{first}_paragraphs", f"{second}_paragraphs", "length_ratio",
+        f"{first}_script_share", f"{second}_script_share", "pair_hash", "doc_repairs",
+    ]
+
+
+def signal_values(unit: Unit, first: Lang, second: Lang) -> list[Any]:
+    """A unit's filter signals as plain values (None: unknown), one rule for every table."""
+    return [
+        unit.bead,
+        list(unit.paragraphs_in(first)),
+        list(unit.paragraphs_in(second)),
+        unit.length_ratio,
+        unit.script_share(first),
+        unit.script_share(second),
+        unit.pair_hash,
+        unit.doc_repairs,
     ]
 
 
@@ -90,10 +115,19 @@ def _write_rows(
                 " ".join(map(str, unit.ids_in(langs[1]))),
                 clean(unit.document),
                 "yes" if unit.damaged else "",
+                *map(_cell, signal_values(unit, *langs)),
             ]
         )
         written += 1
     return written
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return " ".join(map(str, value))
+    return str(value)
 
 
 def read_csv(path: Path) -> Iterator[Unit]:
@@ -118,6 +152,8 @@ def _table_units(rows: Iterator[list[str]], path: Path) -> Iterator[Unit]:
         if len(row) != len(header):
             raise AlignerError(f"{where}: expected {len(header)} columns, found {len(row)}")
         first_text, second_text, score, _, first_ids, second_ids, document = row[:7]
+        cells = dict(zip(header, row))
+        bead, repairs = cells.get("bead", ""), cells.get("doc_repairs", "")
         yield Unit(
             src_lang=first,
             tgt_lang=second,
@@ -127,6 +163,10 @@ def _table_units(rows: Iterator[list[str]], path: Path) -> Iterator[Unit]:
             src_ids=_spaced_ids(first_ids, where),
             tgt_ids=_spaced_ids(second_ids, where),
             document=document,
+            bead=int(bead) if bead.isdigit() else None,
+            src_paragraphs=_spaced_ids(cells.get(f"{first}_paragraphs", ""), where),
+            tgt_paragraphs=_spaced_ids(cells.get(f"{second}_paragraphs", ""), where),
+            doc_repairs=int(repairs) if repairs.isdigit() else 0,
         )
 
 

@@ -15,7 +15,7 @@ from itertools import chain
 from aligner.config import ExportOptions
 from aligner.data import AlignerError, Alignment, Bead, Sentence
 from aligner.formats.output import XML_ILLEGAL
-from aligner.text import Lang, Script, damage_count, detect_script
+from aligner.text import HAN, LATIN_LETTER, Lang, Script, damage_count, detect_script
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,12 +35,45 @@ class Unit:
     tgt_ids: tuple[int, ...]
     document: str
     zh_script: Script | None = None
+    bead: int | None = None
+    """The bead's position in its document's ladder (None: the file does not say)."""
+    src_paragraphs: tuple[int, ...] = ()
+    tgt_paragraphs: tuple[int, ...] = ()
+    """The paragraph of each sentence id, in the same order (empty: not recorded)."""
+    doc_repairs: int = 0
+    """Cleaning repairs made to the whole document (repairs are counted per document)."""
 
     def text_in(self, lang: Lang) -> str:
         return self.src_text if lang == self.src_lang else self.tgt_text
 
     def ids_in(self, lang: Lang) -> tuple[int, ...]:
         return self.src_ids if lang == self.src_lang else self.tgt_ids
+
+    def paragraphs_in(self, lang: Lang) -> tuple[int, ...]:
+        return self.src_paragraphs if lang == self.src_lang else self.tgt_paragraphs
+
+    @property
+    def length_ratio(self) -> float | None:
+        """English characters per Chinese character (about 3 for faithful pairs), None
+        when a side is empty: the length signal bitext filters threshold."""
+        zh, en = len(self.text_in("zh")), len(self.text_in("en"))
+        return round(en / zh, 4) if zh and en else None
+
+    def script_share(self, lang: Lang) -> float | None:
+        """A cheap language-ID confidence: the share of the side's letters written in its
+        language's script (Han for Chinese, Latin for English); None without letters."""
+        text = self.text_in(lang)
+        letters = sum(character.isalpha() for character in text)
+        if not letters:
+            return None
+        script = HAN if lang == "zh" else LATIN_LETTER
+        return round(len(script.findall(text)) / letters, 4)
+
+    @property
+    def pair_hash(self) -> str:
+        """The normalised pair's digest (either direction, spacing ignored): equal hashes
+        are exact duplicates."""
+        return _pair_key(self).hex()
 
     def kind_in(self, first: Lang, second: Lang) -> str:
         """The bead type counted in a file's column order, e.g. `1-2`."""
@@ -60,10 +93,10 @@ def iter_units(alignments: Iterable[Alignment], options: ExportOptions) -> Itera
     """
     seen: set[bytes] = set()
     for alignment in alignments:
-        for bead in alignment.beads:
+        for position, bead in enumerate(alignment.beads):
             if not options.keeps(bead):
                 continue
-            unit = _unit_of(alignment, bead)
+            unit = _unit_of(alignment, bead, alignment.bead_number(position))
             if options.dedupe:
                 key = _pair_key(unit)
                 if key in seen:
@@ -78,7 +111,7 @@ def _pair_key(unit: Unit) -> bytes:
     return hashlib.blake2b("\0".join(texts).encode(), digest_size=16).digest()
 
 
-def _unit_of(alignment: Alignment, bead: Bead) -> Unit:
+def _unit_of(alignment: Alignment, bead: Bead, number: int) -> Unit:
     return Unit(
         src_lang=alignment.src_lang,
         tgt_lang=alignment.tgt_lang,
@@ -89,6 +122,10 @@ def _unit_of(alignment: Alignment, bead: Bead) -> Unit:
         tgt_ids=bead.tgt,
         document=alignment.name,
         zh_script=alignment.zh_script,
+        bead=number,
+        src_paragraphs=tuple(alignment.src[i].paragraph for i in bead.src),
+        tgt_paragraphs=tuple(alignment.tgt[i].paragraph for i in bead.tgt),
+        doc_repairs=alignment.repairs,
     )
 
 
@@ -114,9 +151,12 @@ class _DocumentBuilder:
         self.name = first.document
         self.src_lang, self.tgt_lang = first.src_lang, first.tgt_lang
         self.zh_script = first.zh_script
+        self.repairs = first.doc_repairs
         self.texts: dict[Lang, dict[int, str]] = {"zh": {}, "en": {}}
+        self.paragraphs: dict[Lang, dict[int, int]] = {"zh": {}, "en": {}}
         self.next_id: dict[Lang, int] = {"zh": 0, "en": 0}
         self.beads: list[Bead] = []
+        self.bead_numbers: list[int | None] = []
 
     def fits(self, unit: Unit) -> bool:
         """False when the unit's ids already hold other text: a same-named other document."""
@@ -132,6 +172,9 @@ class _DocumentBuilder:
         src = self._place(unit, self.src_lang)
         tgt = self._place(unit, self.tgt_lang)
         self.beads.append(Bead(src, tgt, unit.score))
+        self.bead_numbers.append(unit.bead)
+        for lang in ("zh", "en"):
+            self.paragraphs[lang].update(zip(unit.ids_in(lang), unit.paragraphs_in(lang)))
 
     def _place(self, unit: Unit, lang: Lang) -> tuple[int, ...]:
         """Record a side's text under its first id, numbering sides that came without ids."""
@@ -155,11 +198,21 @@ class _DocumentBuilder:
             beads=self.beads,
             name=self.name,
             zh_script=self.zh_script or detect_script("".join(self.texts["zh"].values())),
+            repairs=self.repairs,
+            bead_numbers=self._bead_numbers(),
         )
 
+    def _bead_numbers(self) -> list[int]:
+        """The recorded bead positions, or none unless every unit recorded its own."""
+        numbers = [number for number in self.bead_numbers if number is not None]
+        return numbers if len(numbers) == len(self.beads) else []
+
     def _sentences(self, lang: Lang) -> list[Sentence]:
-        known = self.texts[lang]
-        return [Sentence(known.get(i, ""), lang) for i in range(self.next_id[lang])]
+        known, paragraphs = self.texts[lang], self.paragraphs[lang]
+        return [
+            Sentence(known.get(i, ""), lang, paragraphs.get(i, 0))
+            for i in range(self.next_id[lang])
+        ]
 
 
 def assemble(units: Iterable[Unit]) -> list[Alignment]:
