@@ -20,6 +20,7 @@ _STARTS_CJK = re.compile(f"^[{_CJK}]")
 _STARTS_CJK_PUNCTUATION = re.compile("^[\u3000-\u303f\uff00-\uffef]")
 _STARTS_SYMBOL_OR_DIGIT = re.compile(r"^[^\w\s]|^\d")
 _ENDS_MARK = re.compile(r"[^\w\s]$")
+_ENDS_WORD_HYPHEN = re.compile(r"[A-Za-z]-$")
 _SPACE_RUN = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
@@ -40,7 +41,8 @@ def join_wrapped(lines: Iterable[str]) -> str:
     Chinese takes no space between characters, and the segmenter reads a line break in
     Chinese text as a sentence end. So a wrap joins with nothing after a CJK character
     before another one, a digit or punctuation (`聯` + `(lián)`), after any mark before
-    CJK (`機制,` + `創始`), and before CJK punctuation; any other wrap joins with one space
+    CJK (`機制,` + `創始`), after a hyphen inside a word (`Co-` + `founder`), and before
+    CJK punctuation; any other wrap joins with one space
     (`在` + `AI領域` keeps a space the original may not have had).
     """
     joined = ""
@@ -55,6 +57,8 @@ def join_wrapped(lines: Iterable[str]) -> str:
 
 
 def _glued(before: str, after: str) -> bool:
+    if _ENDS_WORD_HYPHEN.search(before) and after[:1].isalpha():
+        return True
     if _ENDS_CJK.search(before):
         return bool(_STARTS_CJK.match(after) or _STARTS_SYMBOL_OR_DIGIT.match(after))
     if _ENDS_MARK.search(before):

@@ -73,7 +73,8 @@ def read_epub(path: Path) -> SourceDocument:
         package_path = rootfiles[0].get("full-path", "")
         package = parse_xml(zip_member(archive, package_path, path, _WHAT), path, _WHAT)
         folder = posixpath.dirname(package_path)
-        for number, (href, properties, linear) in enumerate(_spine(package, path), start=1):
+        chapters = 0
+        for href, properties, linear in _spine(package, path):
             if "nav" in properties.split():
                 dropped["navigation"] += 1
                 continue
@@ -82,8 +83,9 @@ def read_epub(path: Path) -> SourceDocument:
                 continue
             member = posixpath.normpath(posixpath.join(folder, href))
             root = _chapter_root(zip_member(archive, member, path, _WHAT))
+            chapters += 1
             blocks.new_section()
-            read_markup(root, blocks, dropped, ref_prefix=f"chapter {number} ")
+            read_markup(root, blocks, dropped, ref_prefix=f"chapter {chapters} ")
     if not blocks.blocks:
         raise AlignerError(f"{path}: the e-book has no text in its chapters")
     return SourceDocument(path, "epub", blocks=blocks.blocks, dropped=dropped)
