@@ -430,3 +430,19 @@ def test_tmx_with_every_language_as_source_takes_the_first_variant(tmp_path: Pat
     document = read_document(path)
     assert document.langs == ("zh-CN", "en-US")
     assert document.units[0].src_text == "你好。"
+
+
+@pytest.mark.parametrize("declared", [True, False])
+def test_html_in_gbk_is_decoded_with_or_without_a_declared_charset(
+    tmp_path: Path, declared: bool
+) -> None:
+    paragraphs = ["我市科技创新工作取得新进展，全市高新技术企业数量达到一万二千余家。"] * 3
+    page = html_page(paragraphs, set())
+    page = (
+        page.replace('charset="utf-8"', 'charset="gbk"')
+        if declared
+        else page.replace('<meta charset="utf-8">', "")
+    )
+    path = tmp_path / "gbk.html"
+    path.write_bytes(page.replace("©", "(c)").encode("gbk"))
+    assert texts(read_document(path)) == paragraphs

@@ -22,6 +22,8 @@ def segment_text(element: etree._Element, code: frozenset[str]) -> str:
 
     `cp` (XLIFF 2's escaped character) gives its character back.
     """
+    if len(element) == 0:
+        return tidy(element.text or "")
     pieces = [element.text or ""]
     for child in element:
         name = local_name(child)
@@ -45,13 +47,12 @@ def iter_elements(
         for event, element in etree.iterparse(
             str(path),
             events=("start", "end"),
+            tag=[f"{{*}}{name}" for name in sorted(names)],
             resolve_entities=False,
             no_network=True,
             huge_tree=True,
             remove_comments=True,
         ):
-            if local_name(element) not in names:
-                continue
             yield event, element
             if event == "end":
                 element.clear(keep_tail=True)

@@ -66,8 +66,13 @@ def _glued(before: str, after: str) -> bool:
     return bool(_STARTS_CJK_PUNCTUATION.match(after))
 
 
+_UNTIDY = re.compile(r"\s\s|[^\S ]|^\s|\s$")
+
+
 def tidy(text: str) -> str:
     """Runs of spaces made one, line ends stripped, no blank line left inside."""
+    if not _UNTIDY.search(text):
+        return text
     lines = (_SPACE_RUN.sub(" ", line).strip() for line in text.split("\n"))
     return _BLANK_LINES.sub("\n", "\n".join(line for line in lines if line)).strip()
 

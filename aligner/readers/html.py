@@ -22,6 +22,7 @@ from aligner.data import AlignerError
 from aligner.readers.common import BlockList, check_file, local_name
 from aligner.readers.document import SourceDocument
 from aligner.readers.markup import SKIPPED, read_markup
+from aligner.readers.plain import decode
 
 _LANDMARKS = frozenset({"nav", "header", "footer", "aside", "form"})
 _SPACE = re.compile(r"\s+")
@@ -40,6 +41,21 @@ def looks_like_html(head: bytes) -> bool:
         return True
     tags = _HTML_TAGS.findall(head)
     return len(tags) >= 3 and len(b"".join(tags)) > len(head) * 0.02
+
+
+_DECLARED_CHARSET = re.compile(
+    rb"<meta[^>]+charset\s*=|<\?xml[^>]+encoding\s*=|^(?:\xef\xbb\xbf|\xff\xfe|\xfe\xff)",
+    re.IGNORECASE,
+)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
+
+
+def _parse(data: bytes, path: Path) -> etree._Element:
+    """A page whose encoding is declared is parsed as bytes, as a browser would; one that
+    declares none is decoded like a text file (UTF-8, else the best guess) first."""
+    if _DECLARED_CHARSET.search(data[:4096]):
+        return lxml.html.document_fromstring(data)
+    return lxml.html.document_fromstring(_XML_DECLARATION.sub("", decode(data, str(path))))
 
 
 def _normal(text: str) -> str:
@@ -62,7 +78,7 @@ def read_html_bytes(data: bytes, path: Path) -> SourceDocument:
     """The main text of a page held in memory (the reader's work without the file)."""
     dropped: Counter[str] = Counter()
     try:
-        tree = lxml.html.document_fromstring(data)
+        tree = _parse(data, path)
     except (etree.ParserError, ValueError) as error:
         raise AlignerError(f"{path}: not a readable HTML page ({error})") from None
     landmark_texts = _count_skipped(tree, dropped)

@@ -1,18 +1,19 @@
 """Plain text: read as it always was, blank-line separated paragraphs.
 
-`read_text` (encoding detection, line ends) is imported here and nowhere else in the
-readers, so moving it changes one import.
+`read_text` and `decode` (encoding detection, line ends) are imported here and nowhere
+else in the readers, so moving them changes one import.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from aligner.clean import _decode as decode
 from aligner.clean import read_text
 from aligner.readers.document import Block, SourceDocument
 from aligner.split import BLANK_LINES
 
-__all__ = ["read_plain", "read_text"]
+__all__ = ["decode", "read_plain", "read_text"]
 
 
 def read_plain(path: Path) -> SourceDocument:
