@@ -13,8 +13,6 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
-
 _EXPORTS = {
     "AlignerError": "aligner.data",
     "Alignment": "aligner.data",
@@ -22,13 +20,14 @@ _EXPORTS = {
     "Sentence": "aligner.data",
     "Paragraph": "aligner.data",
     "load_embedder": "aligner.embed",
-    "AlignConfig": "aligner.align",
-    "PipelineOptions": "aligner.pipeline",
+    "AlignConfig": "aligner.config",
+    "PipelineOptions": "aligner.config",
     "AlignedDocument": "aligner.pipeline",
     "align_document": "aligner.pipeline",
     "write_alignments": "aligner.export",
     "read_alignments": "aligner.export",
-    "ExportOptions": "aligner.export",
+    "ExportOptions": "aligner.config",
+    "__version__": "aligner.version",
 }
 
 __all__ = [
@@ -49,14 +48,16 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from aligner.align import AlignConfig
+    from aligner.config import AlignConfig, ExportOptions, PipelineOptions
     from aligner.data import AlignerError, Alignment, Bead, Paragraph, Sentence
     from aligner.embed import load_embedder
-    from aligner.export import ExportOptions, read_alignments, write_alignments
-    from aligner.pipeline import AlignedDocument, PipelineOptions, align_document
+    from aligner.export import read_alignments, write_alignments
+    from aligner.pipeline import AlignedDocument, align_document
+    from aligner.version import VERSION as __version__
 
 
 def __getattr__(name: str) -> Any:
     if name not in _EXPORTS:
         raise AttributeError(f"module 'aligner' has no attribute {name!r}")
-    return getattr(import_module(_EXPORTS[name]), name)
+    attribute = "VERSION" if name == "__version__" else name
+    return getattr(import_module(_EXPORTS[name]), attribute)

@@ -28,19 +28,17 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from aligner.data import AlignerError, Lang
+from aligner.config import ExportOptions, PipelineOptions
+from aligner.data import AlignerError
 from aligner.embed import DEFAULT_MODEL, CachedEmbedder, Embedder, load_embedder
-from aligner.export import READABLE_FORMATS, ExportOptions, atomic_file, merge, write_alignments
-from aligner.pipeline import LANGUAGE_NAMES, PipelineOptions, align_inputs, direction
+from aligner.export import READABLE_FORMATS, merge, write_alignments
+from aligner.io import atomic_file
+from aligner.pipeline import align_inputs
+from aligner.text import LANGUAGE_NAMES, Lang, language_of_code
 
 REPORT_NAME = "report.json"
 JOURNAL_NAME = ".journal.jsonl"
 CORPUS_NAME = "corpus"
-_LANG_TAGS: dict[str, Lang] = {
-    **dict.fromkeys(("zh", "cn", "chs", "cht", "zho", "chi"), "zh"),
-    **dict.fromkeys(("zh-cn", "zh-tw", "zh-hk", "zh-hans", "zh-hant"), "zh"),
-    **dict.fromkeys(("en", "eng", "en-us", "en-gb"), "en"),
-}
 _TAGGED_NAME = re.compile(
     r"^(?P<stem>.+?)[._-](?P<tag>(?:zh|en)(?:[-_][a-z]{2,4})?|cn|chs|cht|zho|chi|eng)$",
     re.IGNORECASE,
@@ -153,11 +151,6 @@ class BatchReport:
         }
 
 
-def lang_of_tag(tag: str) -> Lang | None:
-    """The language a file or folder name tag stands for (`zh_TW`, `EN`, `chs`...)."""
-    return _LANG_TAGS.get(tag.lower().replace("_", "-"))
-
-
 def find_documents(
     input_dir: Path, skip: Path | None = None, src_lang: Lang = "zh"
 ) -> tuple[list[Document], list[DocumentRecord]]:
@@ -176,9 +169,9 @@ def find_documents(
         if skipped is not None and path.resolve().is_relative_to(skipped):
             continue
         bare = relative.name.removesuffix(".txt")
-        folder_lang = lang_of_tag(relative.parent.name) if relative.parent.parts else None
+        folder_lang = language_of_code(relative.parent.name) if relative.parent.parts else None
         match = _TAGGED_NAME.match(bare)
-        name_lang = lang_of_tag(match["tag"]) if match else None
+        name_lang = language_of_code(match["tag"]) if match else None
         if folder_lang is not None:
             tagged.setdefault(((relative.parent.parent / bare).as_posix(), folder_lang), []).append(
                 path
@@ -410,7 +403,7 @@ def run_batch(
     started = time.perf_counter()
     if not input_dir.is_dir():
         raise AlignerError(f"{input_dir}: not a folder")
-    documents, problems = find_documents(input_dir, output_dir, direction(settings.pipeline)[0])
+    documents, problems = find_documents(input_dir, output_dir, settings.pipeline.direction()[0])
     if not documents and not problems:
         raise AlignerError(
             f"{input_dir}: no documents found (expected NAME.zh.txt + NAME.en.txt, "

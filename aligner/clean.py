@@ -1,4 +1,4 @@
-"""Read user files and repair the damage web text picks up on its way to us.
+"""Repair the damage web text picks up on its way to us.
 
 Every repair works inside single lines and never adds or removes a line break,
 because the pipeline also cleans one-sentence-per-line files whose line numbers are
@@ -11,89 +11,25 @@ import html
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from functools import cache
-from pathlib import Path
-from typing import Any
 
 import ftfy
-from charset_normalizer import from_bytes
 from pypinyin import Style, pinyin
 
-from aligner.data import AlignerError, Cleaned, Script
-from aligner.split import HAN, HAN_RANGES, LATIN_LETTER
+from aligner.config import CleanOptions
+from aligner.data import AlignerError, Cleaned
+from aligner.text import HAN, HAN_RANGES, LATIN_LETTER, Script, opencc_converter
 
-PINYIN_GLOSSES = "pinyin glosses"
-BIG5_MOJIBAKE = "big5 mojibake"
-ENCODING_MOJIBAKE = "encoding mojibake"
-PDF_HYPHENS = "pdf hyphens"
-HTML_RESIDUE = "html residue"
-INVISIBLE_CHARS = "invisible chars"
+# Each repair's one name: the key of its count in `--report` and what `--no-repair` takes.
+PINYIN_GLOSSES = "pinyin-glosses"
+BIG5_MOJIBAKE = "big5-mojibake"
+ENCODING_MOJIBAKE = "encoding-mojibake"
+PDF_HYPHENS = "pdf-hyphens"
+HTML_RESIDUE = "html-residue"
+INVISIBLE_CHARS = "invisible-chars"
 WHITESPACE = "whitespace"
-SCRIPT_CONVERSION = "script conversion"
-
-
-@dataclass(frozen=True)
-class CleanOptions:
-    """Which repairs to run; each one can be switched off when it misfires on a corpus."""
-
-    pinyin_glosses: bool = True
-    big5_mojibake: bool = True
-    encoding_mojibake: bool = True
-    pdf_hyphens: bool = True
-    html_residue: bool = True
-    invisible_chars: bool = True
-    whitespace: bool = True
-    to_script: Script | None = None
-
-
-# ---------------------------------------------------------------- reading files
-
-_BOMS = (
-    (b"\xef\xbb\xbf", "utf-8-sig"),
-    (b"\xff\xfe\x00\x00", "utf-32"),
-    (b"\x00\x00\xfe\xff", "utf-32"),
-    (b"\xff\xfe", "utf-16"),
-    (b"\xfe\xff", "utf-16"),
-)
-_BINARY_CONTROLS = bytes(byte for byte in range(0x20) if byte not in b"\t\n\r\f\x1b")
-_NEWLINES = re.compile(r"\r\n?")
-
-
-def _decode(data: bytes, origin: str) -> str:
-    """Decode by BOM, else as UTF-8 when valid, else by charset-normalizer's best guess."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError as error:
-                raise AlignerError(f"{origin}: starts like {encoding} but is not: {error.reason}")
-    controls = len(data) - len(data.translate(None, _BINARY_CONTROLS))
-    if b"\x00" in data or controls > len(data) * 0.05:
-        raise AlignerError(f"{origin}: binary data, not a text file")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    best = from_bytes(data).best()
-    if best is None:
-        raise AlignerError(
-            f"{origin}: cannot tell the text encoding (tried UTF-8, UTF-16, GB18030, Big5)"
-        )
-    return str(best)
-
-
-def read_text(path: Path) -> str:
-    """A user's text file as a string with `\\n` line ends, whatever its encoding."""
-    if not path.exists():
-        raise AlignerError(f"{path}: no such file")
-    if path.is_dir():
-        raise AlignerError(f"{path}: is a directory, expected a text file")
-    text = _NEWLINES.sub("\n", _decode(path.read_bytes(), str(path)))
-    if not text.strip():
-        raise AlignerError(f"{path}: the file is empty")
-    return text
+SCRIPT_CONVERSION = "script-conversion"
 
 
 # ---------------------------------------------------------------- repairs
@@ -273,14 +209,6 @@ def _normalise_whitespace(line: str, counts: Counter[str]) -> str:
     return repaired
 
 
-@cache
-def opencc_converter(config: str) -> Any:
-    """One OpenCC converter per configuration (`t2s`, `s2t`) for the whole process."""
-    import opencc
-
-    return opencc.OpenCC(config)
-
-
 def _converter(script: Script) -> _LINE_REPAIR:
     config = "t2s" if script == "simplified" else "s2t"
 
@@ -293,22 +221,35 @@ def _converter(script: Script) -> _LINE_REPAIR:
     return convert
 
 
-def _repairs(options: CleanOptions) -> list[_LINE_REPAIR]:
-    """The switched-on repairs in the order they must run.
+_REPAIRS: tuple[tuple[str, _LINE_REPAIR], ...] = (
+    (INVISIBLE_CHARS, _remove_invisible),
+    (BIG5_MOJIBAKE, _repair_big5_mojibake),
+    (ENCODING_MOJIBAKE, _repair_encoding),
+    (HTML_RESIDUE, _repair_html),
+    (PINYIN_GLOSSES, _strip_pinyin_glosses),
+    (PDF_HYPHENS, _repair_pdf_hyphens),
+    (WHITESPACE, _normalise_whitespace),
+)
+"""The repairs in the order they must run: Big5 mojibake goes before ftfy, which might
+otherwise take `※`/`§` for something else; invisible characters go before tags and
+glosses they may split."""
+REPAIR_NAMES = tuple(name for name, _ in _REPAIRS)
 
-    Big5 mojibake goes before ftfy, which might otherwise take `※`/`§` for
-    something else; invisible characters go before tags and glosses they may split.
-    """
-    chosen = [
-        (options.invisible_chars, _remove_invisible),
-        (options.big5_mojibake, _repair_big5_mojibake),
-        (options.encoding_mojibake, _repair_encoding),
-        (options.html_residue, _repair_html),
-        (options.pinyin_glosses, _strip_pinyin_glosses),
-        (options.pdf_hyphens, _repair_pdf_hyphens),
-        (options.whitespace, _normalise_whitespace),
-    ]
-    repairs = [repair for enabled, repair in chosen if enabled]
+
+def check_repair_names(names: Iterable[str]) -> frozenset[str]:
+    """The given repair names, normalised (`Pinyin_Glosses` -> `pinyin-glosses`), or an
+    error naming the unknown ones and the choices."""
+    chosen = frozenset(name.strip().lower().replace("_", "-") for name in names)
+    if unknown := sorted(chosen.difference(REPAIR_NAMES)):
+        raise AlignerError(
+            f"unknown repair {', '.join(unknown)}; choose from {', '.join(sorted(REPAIR_NAMES))}"
+        )
+    return chosen
+
+
+def _repairs(options: CleanOptions) -> list[_LINE_REPAIR]:
+    """The switched-on repairs in order, then the script conversion if asked for."""
+    repairs = [repair for name, repair in _REPAIRS if name not in options.disabled]
     if options.to_script is not None:
         repairs.append(_converter(options.to_script))
     return repairs
@@ -324,17 +265,3 @@ def clean(text: str, options: CleanOptions | None = None) -> Cleaned:
             line = repair(line, counts)
         lines[number] = line
     return Cleaned("\n".join(lines), {name: count for name, count in counts.items() if count})
-
-
-SCRIPT_SAMPLE = 100_000
-"""Characters looked at to tell the script: plenty for a verdict, cheap for a whole book."""
-
-
-def detect_script(text: str) -> Script:
-    """Traditional when converting to Simplified changes more characters than the reverse."""
-    text = text[:SCRIPT_SAMPLE]
-    to_simplified = opencc_converter("t2s").convert(text)
-    to_traditional = opencc_converter("s2t").convert(text)
-    changed_by_t2s = sum(a != b for a, b in zip(text, to_simplified))
-    changed_by_s2t = sum(a != b for a, b in zip(text, to_traditional))
-    return "traditional" if changed_by_t2s > changed_by_s2t else "simplified"

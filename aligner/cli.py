@@ -6,80 +6,125 @@ Data goes to files or stdout; progress, reports and errors go to stderr. An
 
 from __future__ import annotations
 
+import logging
+import os
 import re
+import signal
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
+from rich.logging import RichHandler
+from rich.table import Table
 
-from aligner import __version__
-from aligner.data import AlignerError, Bead, Lang, Script
-from aligner.export import ExportOptions, format_for, write_alignments
+from aligner.config import AlignConfig, ExportOptions
+from aligner.data import AlignerError, Bead
+from aligner.export import format_for, write_alignments
+from aligner.text import Lang, Script, language_of_code
+from aligner.version import VERSION
 
 if TYPE_CHECKING:
     from aligner.batch import BatchReport
-    from aligner.pipeline import PipelineOptions
+    from aligner.config import PipelineOptions
 
 app = typer.Typer(
     help="Align Chinese and English text: clean, split, segment, embed, align, export.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 stderr = Console(stderr=True)
 T = TypeVar("T")
 
 
 # Options several commands share, declared once so their names and help stay in step.
-OutputTarget = Annotated[str, typer.Option("-o", "--output", help="Output file, or - for stdout.")]
+# Flags are declared by name only, so help shows `--dedupe`, not `--dedupe / --no-dedupe`.
+OutputTarget = Annotated[
+    str, typer.Option("-o", "--output", metavar="FILE", help="Output file, or - for stdout.")
+]
 OutputFormat = Annotated[
     str | None,
-    typer.Option("--format", "-f", help="tmx, csv, tsv, jsonl, align, moses, parquet."),
+    typer.Option(
+        "--format", "-f", metavar="FORMAT",
+        help="tmx, csv, tsv, jsonl, align, moses, parquet (default: from the extension).",
+    ),
 ]
-SrcLang = Annotated[str | None, typer.Option(help="Source language: zh or en.")]
-TgtLang = Annotated[str | None, typer.Option(help="Target language: zh or en.")]
+SrcLang = Annotated[
+    str | None, typer.Option(metavar="LANG", help="Source language: zh or en (default: zh).")
+]
+TgtLang = Annotated[str | None, typer.Option(metavar="LANG", help="Target language: zh or en.")]
 Presegmented = Annotated[
-    bool, typer.Option(help="Inputs hold one sentence per line; line numbers are ids.")
+    bool,
+    typer.Option(
+        "--presegmented", help="Inputs hold one sentence per line; line numbers are the ids."
+    ),
 ]
 Model = Annotated[
     str | None,
-    typer.Option(help="sentence-transformers model name or path (default: offline USE)."),
+    typer.Option(
+        metavar="NAME",
+        help="A sentence-transformers model name or path (default: the offline USE model).",
+    ),
 ]
-Device = Annotated[str, typer.Option(help="cpu, cuda, cuda:1, mps.")]
-MaxAlign = Annotated[int, typer.Option(min=1, help="Most sentences on one side of a bead.")]
+Device = Annotated[str, typer.Option(metavar="DEVICE", help="cpu, cuda, cuda:1, mps.")]
+MaxAlign = Annotated[
+    int, typer.Option(min=1, metavar="N", help="Most sentences on one side of a bead.")
+]
 EmbeddedRun = Annotated[
     int,
     typer.Option(
         min=1,
+        metavar="N",
         help="Longest run of sentences embedded as text; longer runs combine vectors. "
         "2 embeds about 3x less text than 4 (for very large inputs), at some accuracy cost.",
     ),
 ]
-MinScore = Annotated[float, typer.Option(help="Drop beads scoring below this.")]
-Types = Annotated[str | None, typer.Option(help="Keep only these bead types, e.g. 1-1,1-2.")]
-DropUnaligned = Annotated[bool, typer.Option(help="Leave out unaligned sentences.")]
-Dedupe = Annotated[bool, typer.Option(help="Write each distinct pair once.")]
-ZhCode = Annotated[
-    str | None, typer.Option(help="Chinese language code in TMX (default zh-CN/zh-TW).")
+MinScore = Annotated[
+    float,
+    typer.Option(
+        metavar="SCORE",
+        help="Leave out aligned pairs scoring below this (0-1). Unaligned sentences have no "
+        "score and are kept unless --drop-unaligned.",
+    ),
 ]
-EnCode = Annotated[str, typer.Option(help="English language code in TMX.")]
+Types = Annotated[
+    str | None,
+    typer.Option(metavar="TYPES", help="Keep only these bead types, e.g. 1-1,1-2."),
+]
+DropUnaligned = Annotated[
+    bool, typer.Option("--drop-unaligned", help="Leave out unaligned sentences.")
+]
+Dedupe = Annotated[bool, typer.Option("--dedupe", help="Write each distinct pair once.")]
+ZhCode = Annotated[
+    str | None,
+    typer.Option(metavar="CODE", help="Chinese language code in TMX (default: zh-CN or zh-TW)."),
+]
+EnCode = Annotated[str, typer.Option(metavar="CODE", help="English language code in TMX.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")]
 ToSimplified = Annotated[
-    bool, typer.Option(help="Convert the Chinese text to Simplified characters.")
+    bool,
+    typer.Option("--to-simplified", help="Convert the Chinese text to Simplified characters."),
 ]
+ToTraditional = Annotated[
+    bool,
+    typer.Option("--to-traditional", help="Convert the Chinese text to Traditional characters."),
+]
+REPAIR_CHOICES = (
+    "pinyin-glosses, big5-mojibake, encoding-mojibake, pdf-hyphens, html-residue, "
+    "invisible-chars, whitespace"
+)
+"""`aligner.clean.REPAIR_NAMES`, spelled out so `--help` need not import the cleaners."""
 NoRepair = Annotated[
     list[str] | None,
     typer.Option(
-        help="Switch a cleaning repair off (repeatable): pinyin-glosses, big5-mojibake, "
-        "encoding-mojibake, pdf-hyphens, html-residue, invisible-chars, whitespace."
+        metavar="REPAIR",
+        help=f"Switch a cleaning repair off (repeatable): {REPAIR_CHOICES}.",
     ),
-]
-ToTraditional = Annotated[
-    bool, typer.Option(help="Convert the Chinese text to Traditional characters.")
 ]
 
 
@@ -90,9 +135,16 @@ def fail(message: str) -> typer.Exit:
 
 
 def run_reporting_errors(action: Callable[[], T]) -> T:
-    """Run a command body, turning user-fixable problems into one stderr line."""
+    """Run a command body, turning user-fixable problems into one stderr line.
+
+    A reader that stops early (`aligner … -o - | head`) ends the run quietly with the
+    status a process killed by SIGPIPE has, as Unix tools do.
+    """
     try:
         return action()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(128 + signal.SIGPIPE) from None
     except AlignerError as error:
         raise fail(str(error)) from None
     except OSError as error:
@@ -112,7 +164,7 @@ def status(message: str, quiet: bool) -> Iterator[None]:
 
 def version_callback(show: bool) -> None:
     if show:
-        typer.echo(f"aligner {__version__}")
+        typer.echo(f"aligner {VERSION}")
         raise typer.Exit()
 
 
@@ -121,14 +173,30 @@ def main(
     version: Annotated[
         bool, typer.Option("--version", callback=version_callback, is_eager=True)
     ] = False,
+    verbose: Annotated[
+        int,
+        typer.Option(
+            "--verbose", "-v", count=True, help="Say what each stage does (-vv: in detail)."
+        ),
+    ] = 0,
 ) -> None:
     """Chinese–English parallel-text aligner."""
+    level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+    logging.basicConfig(
+        level=level,
+        format="%(message)s",
+        handlers=[RichHandler(console=stderr, show_path=False, show_time=verbose > 1)],
+        force=True,
+    )
 
 
 @app.command("align")
 def align_command(
     inputs: Annotated[
-        list[Path], typer.Argument(help="One mixed zh/en document, or SRC and TGT files.")
+        list[Path],
+        typer.Argument(
+            metavar="INPUT", help="One mixed zh/en document, or SRC and TGT files."
+        ),
     ],
     output: OutputTarget,
     output_format: OutputFormat = None,
@@ -137,20 +205,21 @@ def align_command(
     presegmented: Presegmented = False,
     model: Model = None,
     device: Device = "cpu",
-    max_align: MaxAlign = 5,
-    embedded_run: EmbeddedRun = 4,
+    max_align: MaxAlign = AlignConfig.max_align,
+    embedded_run: EmbeddedRun = AlignConfig.embedded_run,
     min_score: MinScore = 0.0,
     types: Types = None,
     drop_unaligned: DropUnaligned = False,
     dedupe: Dedupe = False,
     zh_code: ZhCode = None,
-    en_code: EnCode = "en-US",
+    en_code: EnCode = ExportOptions.en_code,
     to_simplified: ToSimplified = False,
     to_traditional: ToTraditional = False,
     no_repair: NoRepair = None,
-    report: Annotated[bool, typer.Option(help="Print what cleaning repaired.")] = False,
+    report: Annotated[bool, typer.Option("--report", help="Print what cleaning repaired.")] = False,
     glossary: Annotated[
-        str | None, typer.Option(help="Also write a glossary of term pairs to this file.")
+        str | None,
+        typer.Option(metavar="FILE", help="Also write a glossary of term pairs to this file."),
     ] = None,
     quiet: Quiet = False,
 ) -> None:
@@ -159,10 +228,8 @@ def align_command(
     from aligner.pipeline import align_inputs
 
     def run() -> None:
+        check_outputs(inputs, [output, glossary] if glossary else [output])
         fmt = format_for(output, output_format)
-        folder = Path(output).parent
-        if output != "-" and not folder.is_dir():
-            raise AlignerError(f"{output}: the folder {folder} does not exist")
         export = export_options(min_score, types, drop_unaligned, dedupe, zh_code, en_code)
         if glossary:
             from aligner.glossary import glossary_format
@@ -184,6 +251,7 @@ def align_command(
         if report:
             print_repairs(document.repairs)
         written = write_alignments([document.alignment], output, fmt, export)
+        warn_if_nothing_written(written, document.alignment.beads)
         if glossary:
             from aligner.glossary import extract_glossary, write_glossary
 
@@ -197,7 +265,9 @@ def align_command(
 
 @app.command("convert")
 def convert_command(
-    source: Annotated[str, typer.Argument(help="A tmx, csv, tsv, jsonl or parquet file.")],
+    source: Annotated[
+        str, typer.Argument(metavar="FILE", help="A tmx, csv, tsv, jsonl or parquet file.")
+    ],
     output: OutputTarget,
     output_format: OutputFormat = None,
     min_score: MinScore = 0.0,
@@ -205,7 +275,7 @@ def convert_command(
     drop_unaligned: DropUnaligned = False,
     dedupe: Dedupe = False,
     zh_code: ZhCode = None,
-    en_code: EnCode = "en-US",
+    en_code: EnCode = ExportOptions.en_code,
 ) -> None:
     """Convert aligned pairs between formats, e.g. TMX to JSONL."""
     from aligner.export import convert
@@ -220,7 +290,10 @@ def convert_command(
 
 @app.command("merge")
 def merge_command(
-    sources: Annotated[list[str], typer.Argument(help="tmx, csv, tsv, jsonl or parquet files.")],
+    sources: Annotated[
+        list[str],
+        typer.Argument(metavar="FILE", help="tmx, csv, tsv, jsonl or parquet files."),
+    ],
     output: OutputTarget,
     output_format: OutputFormat = None,
     dedupe: Dedupe = False,
@@ -236,30 +309,55 @@ def merge_command(
 
 @app.command("evaluate")
 def evaluate_command(
-    gold: Annotated[Path, typer.Option(help="Gold ladder file, or a directory of them.")],
-    test: Annotated[Path, typer.Option(help="Test ladder file, or a directory of them.")],
+    gold: Annotated[
+        Path, typer.Option(metavar="PATH", help="Gold ladder file, or a folder of them.")
+    ],
+    test: Annotated[
+        Path, typer.Option(metavar="PATH", help="Test ladder file, or a folder of them.")
+    ],
 ) -> None:
     """Score test alignments against gold ones (strict/lax links and exact beads)."""
-    from aligner.evaluate import evaluate_files, metrics_table
+    from aligner.evaluate import evaluate_files
 
     run_reporting_errors(lambda: Console().print(metrics_table(evaluate_files(gold, test))))
 
 
+def metrics_table(scores: dict[str, float]) -> Table:
+    """The scores as a precision/recall/F1 by strict/lax/bead table, for the terminal."""
+    table = Table("", "strict", "lax", "bead")
+    for measure in ("precision", "recall", "f1"):
+        table.add_row(
+            measure.capitalize() if measure != "f1" else "F1",
+            *(f"{scores[f'{measure}_{kind}']:.4f}" for kind in ("strict", "lax", "bead")),
+        )
+    return table
+
+
 @app.command("glossary")
 def glossary_command(
-    source: Annotated[str, typer.Argument(help="Aligned pairs: tmx, csv, tsv, jsonl or parquet.")],
+    source: Annotated[
+        str,
+        typer.Argument(metavar="FILE", help="Aligned pairs: tmx, csv, tsv, jsonl or parquet."),
+    ],
     output: Annotated[
-        str, typer.Option("-o", "--output", help="Glossary: .csv, .tsv, .tbx or .txt (OmegaT).")
+        str,
+        typer.Option(
+            "-o", "--output", metavar="FILE", help="Glossary: .csv, .tsv, .tbx or .txt (OmegaT)."
+        ),
     ],
     output_format: Annotated[
-        str | None, typer.Option("--format", "-f", help="csv, tsv, tbx or omegat.")
+        str | None,
+        typer.Option("--format", "-f", metavar="FORMAT", help="csv, tsv, tbx or omegat."),
     ] = None,
-    top: Annotated[int | None, typer.Option(help="Keep only the N best pairs.")] = None,
+    top: Annotated[
+        int | None, typer.Option(metavar="N", help="Keep only the N best pairs.")
+    ] = None,
     min_freq: Annotated[
-        int, typer.Option("--min-freq", help="Fewest aligned beads a pair must share.")
+        int, typer.Option("--min-freq", metavar="N", help="Fewest aligned beads a pair must share.")
     ] = 2,
     model: Annotated[
-        str | None, typer.Option(help="Embedding model that checks the pairs (default: USE).")
+        str | None,
+        typer.Option(metavar="NAME", help="Embedding model that checks the pairs (default: USE)."),
     ] = None,
     embed: Annotated[bool, typer.Option(help="Check pairs by embedding similarity.")] = True,
 ) -> None:
@@ -276,13 +374,20 @@ def glossary_command(
 
 @app.command("batch")
 def batch_command(
-    input_dir: Annotated[Path, typer.Argument(help="Folder of documents, searched recursively.")],
+    input_dir: Annotated[
+        Path,
+        typer.Argument(metavar="FOLDER", help="Folder of documents, searched recursively."),
+    ],
     output_dir: Annotated[
-        Path, typer.Option("-o", "--output", help="Folder for outputs, corpus and report.json.")
+        Path,
+        typer.Option(
+            "-o", "--output", metavar="FOLDER", help="Folder for outputs, corpus, report.json."
+        ),
     ],
     output_format: OutputFormat = "tmx",
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=1, help="Worker processes, one model each.")
+        int,
+        typer.Option("--jobs", "-j", min=1, metavar="N", help="Worker processes, one model each."),
     ] = 1,
     presegmented: Presegmented = False,
     src_lang: SrcLang = None,
@@ -291,10 +396,11 @@ def batch_command(
     device: Device = "cpu",
     cache: Annotated[bool, typer.Option(help="Keep embeddings on disk for re-runs.")] = True,
     cache_dir: Annotated[
-        Path | None, typer.Option(help="Embedding cache folder (default OUTPUT/.cache).")
+        Path | None,
+        typer.Option(metavar="FOLDER", help="Embedding cache folder (default OUTPUT/.cache)."),
     ] = None,
-    max_align: MaxAlign = 5,
-    embedded_run: EmbeddedRun = 4,
+    max_align: MaxAlign = AlignConfig.max_align,
+    embedded_run: EmbeddedRun = AlignConfig.embedded_run,
     to_simplified: ToSimplified = False,
     to_traditional: ToTraditional = False,
     no_repair: NoRepair = None,
@@ -303,7 +409,7 @@ def batch_command(
     drop_unaligned: DropUnaligned = False,
     dedupe: Dedupe = False,
     zh_code: ZhCode = None,
-    en_code: EnCode = "en-US",
+    en_code: EnCode = ExportOptions.en_code,
     quiet: Quiet = False,
 ) -> None:
     """Align every document in a folder; a re-run skips the finished ones."""
@@ -342,12 +448,10 @@ def batch_command(
 def parse_lang(value: str | None) -> Lang | None:
     if value is None:
         return None
-    lowered = value.lower()
-    if lowered.startswith("zh") or lowered in ("chinese", "cmn"):
-        return "zh"
-    if lowered.startswith("en") or lowered == "english":
-        return "en"
-    raise AlignerError(f"unknown language {value!r}: use zh or en")
+    lang = language_of_code(value)
+    if lang is None:
+        raise AlignerError(f"unknown language {value!r}: use zh or en")
+    return lang
 
 
 def pipeline_options(
@@ -361,27 +465,19 @@ def pipeline_options(
     no_repair: list[str],
 ) -> PipelineOptions:
     """The stage options shared by `align` and `batch`."""
-    from aligner.align import AlignConfig
-    from aligner.clean import CleanOptions
-    from aligner.pipeline import PipelineOptions
+    from aligner.clean import check_repair_names
+    from aligner.config import CleanOptions, PipelineOptions
 
     if to_simplified and to_traditional:
         raise AlignerError("choose one of --to-simplified and --to-traditional")
     script: Script | None = (
         "simplified" if to_simplified else "traditional" if to_traditional else None
     )
-    switches = {field.name for field in fields(CleanOptions) if field.type in (bool, "bool")}
-    off = {name.strip().lower().replace("-", "_") for name in no_repair}
-    if unknown := sorted(off - switches):
-        raise AlignerError(
-            f"unknown repair {', '.join(unknown)}; choose from "
-            + ", ".join(sorted(name.replace("_", "-") for name in switches))
-        )
     return PipelineOptions(
         presegmented=presegmented,
         src_lang=parse_lang(src_lang),
         tgt_lang=parse_lang(tgt_lang),
-        clean=CleanOptions(to_script=script, **dict.fromkeys(off, False)),
+        clean=CleanOptions(disabled=check_repair_names(no_repair), to_script=script),
         align=AlignConfig(max_align=max_align, embedded_run=embedded_run),
     )
 
@@ -409,6 +505,27 @@ def export_options(
     )
 
 
+def check_outputs(inputs: list[Path], outputs: list[str]) -> None:
+    """Before any work: each output can be written and none of them is an input."""
+    from aligner.io import check_output
+
+    for output in outputs:
+        check_output(output)
+        if output != "-" and any(Path(output).resolve() == path.resolve() for path in inputs):
+            raise AlignerError(f"{output}: is also an input; choose another output file")
+
+
+def warn_if_nothing_written(written: int, beads: list[Bead]) -> None:
+    """A filter that leaves nothing is worth a word: the output file is empty."""
+    if not written and beads:
+        stderr.print(
+            "aligner: warning: the filters (--min-score, --types, --drop-unaligned) left "
+            "nothing to write",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
 def print_repairs(repairs: dict[str, int]) -> None:
     if not any(repairs.values()):
         stderr.print("cleaning: nothing to repair")
@@ -424,5 +541,7 @@ def print_summary(beads: list[Bead], written: int, output: str) -> None:
     breakdown = ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items()))
     where = "stdout" if output == "-" else output
     stderr.print(
-        f"{len(beads)} beads ({breakdown}); wrote {written} units to {where}", highlight=False
+        f"{len(beads)} beads ({breakdown}); wrote {written} units to {where}",
+        highlight=False,
+        soft_wrap=True,
     )

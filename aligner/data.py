@@ -7,10 +7,8 @@ stage's internals: clean -> split -> segment -> embed -> align -> export.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
 
-Lang = Literal["zh", "en"]
-Script = Literal["simplified", "traditional"]
+from aligner.text import Lang, Script, join_sentences
 
 
 class AlignerError(Exception):
@@ -84,7 +82,8 @@ class Alignment:
     name: str = ""
     zh_script: Script = "simplified"
 
-
-def join_sentences(texts: list[str], lang: Lang) -> str:
-    """Join the sentences of one bead side: Chinese runs together, English takes spaces."""
-    return ("" if lang == "zh" else " ").join(texts)
+    def side_text(self, bead: Bead, lang: Lang) -> str:
+        """The text of one side of a bead, its sentences joined as the language writes
+        them (empty sentences left out, so they add no stray space)."""
+        sentences, ids = (self.src, bead.src) if lang == self.src_lang else (self.tgt, bead.tgt)
+        return join_sentences([sentences[i].text for i in ids if sentences[i].text], lang)

@@ -10,6 +10,7 @@ Models load lazily on the first `encode`, never at import time.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import sqlite3
 from collections.abc import Sequence
@@ -19,8 +20,10 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from aligner.clean import opencc_converter
 from aligner.data import AlignerError
+from aligner.text import to_simplified
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "use-multilingual-v3"
 
@@ -74,7 +77,7 @@ class UniversalSentenceEncoder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         def encode_batch(batch: list[str]) -> np.ndarray:
             if self.to_simplified:
-                batch = [opencc_converter("t2s").convert(text) for text in batch]
+                batch = [to_simplified(text) for text in batch]
             return self._model.encode(batch)
 
         return _encode_unique(list(texts), encode_batch, self.dimension)
@@ -122,10 +125,12 @@ def load_embedder(
     if model in (None, "", DEFAULT_MODEL, "use"):
         if device != "cpu":
             raise AlignerError(
-                f"the default model runs on the CPU only; pick a sentence-transformers "
-                f"model with --model to use --device {device}"
+                f"the default model runs on the CPU only; device {device} needs a "
+                "sentence-transformers model"
             )
+        logger.info("embedding model: %s (CPU)", DEFAULT_MODEL)
         return UniversalSentenceEncoder(threads=threads)
+    logger.info("embedding model: %s on %s", model, device)
     return SentenceTransformerEmbedder(model, device=device)
 
 

@@ -14,8 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rich.table import Table
-
 from aligner.data import AlignerError, Bead
 from aligner.export import read_ladder
 
@@ -130,14 +128,3 @@ def evaluate_files(gold: Path, test: Path) -> dict[str, float]:
         [read_ladder(gold_file) for gold_file, _ in pairs],
         [read_ladder(test_file) for _, test_file in pairs],
     )
-
-
-def metrics_table(scores: dict[str, float]) -> Table:
-    """The scores as a precision/recall/F1 by strict/lax/bead table, for the terminal."""
-    table = Table("", "strict", "lax", "bead")
-    for measure in ("precision", "recall", "f1"):
-        table.add_row(
-            measure.capitalize() if measure != "f1" else "F1",
-            *(f"{scores[f'{measure}_{kind}']:.4f}" for kind in ("strict", "lax", "bead")),
-        )
-    return table

@@ -23,10 +23,7 @@ import csv
 import hashlib
 import io
 import json
-import os
 import re
-import secrets
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -37,9 +34,17 @@ from typing import IO, Any
 
 from lxml import etree
 
-from aligner import __version__
-from aligner.clean import detect_script, read_text
-from aligner.data import AlignerError, Alignment, Bead, Lang, Script, Sentence, join_sentences
+from aligner.config import ExportOptions
+from aligner.data import AlignerError, Alignment, Bead, Sentence
+from aligner.io import atomic_file, output_stream, read_text
+from aligner.text import (
+    Lang,
+    Script,
+    detect_script,
+    language_of_code,
+    script_of_code,
+)
+from aligner.version import VERSION
 
 FORMATS = ("tmx", "csv", "tsv", "jsonl", "align", "moses", "parquet")
 READABLE_FORMATS = ("tmx", "csv", "tsv", "jsonl", "parquet")
@@ -60,40 +65,10 @@ _XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff
 # Everything `str.splitlines` breaks on, plus tabs: would split a line-oriented row.
 _ROW_BREAKERS = re.compile("[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-_TRADITIONAL_CODES = ("zh-tw", "zh-hk", "zh-mo", "zh-hant")
 _INLINE_CODES = {"bpt", "ept", "ph", "it", "ut"}
 _PARQUET_BATCH = 8192
 # Bare TSV: no quoting at all, so `cut`, `awk` and pandas read it alike.
 _TSV: dict[str, Any] = {"delimiter": "\t", "quoting": csv.QUOTE_NONE, "quotechar": None}
-
-
-@dataclass(frozen=True)
-class ExportOptions:
-    """Which beads to write and how to name the languages.
-
-    `min_score` applies to aligned pairs only: an unaligned sentence has no pair to be
-    confident about, and `drop_unaligned` decides about those.
-    """
-
-    min_score: float = 0.0
-    types: frozenset[str] | None = None
-    drop_unaligned: bool = False
-    dedupe: bool = False
-    zh_code: str | None = None
-    en_code: str = "en-US"
-
-    def keeps(self, bead: Bead) -> bool:
-        if self.types is not None and bead.kind not in self.types:
-            return False
-        if not bead.is_aligned:
-            return not self.drop_unaligned
-        return bead.score >= self.min_score
-
-    def code(self, lang: Lang, zh_script: Script | None) -> str:
-        """The language code written in TMX, e.g. `zh-TW` for a Traditional document."""
-        if lang == "en":
-            return self.en_code
-        return self.zh_code or ("zh-TW" if zh_script == "traditional" else "zh-CN")
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,19 +147,14 @@ def _unit_of(alignment: Alignment, bead: Bead) -> Unit:
     return Unit(
         src_lang=alignment.src_lang,
         tgt_lang=alignment.tgt_lang,
-        src_text=_bead_text(alignment.src, bead.src, alignment.src_lang),
-        tgt_text=_bead_text(alignment.tgt, bead.tgt, alignment.tgt_lang),
+        src_text=alignment.side_text(bead, alignment.src_lang),
+        tgt_text=alignment.side_text(bead, alignment.tgt_lang),
         score=bead.score,
         src_ids=bead.src,
         tgt_ids=bead.tgt,
         document=alignment.name,
         zh_script=alignment.zh_script,
     )
-
-
-def _bead_text(sentences: list[Sentence], ids: tuple[int, ...], lang: Lang) -> str:
-    """Empty sentences are skipped: read-back documents keep a bead's text on its first id."""
-    return join_sentences([sentences[i].text for i in ids if sentences[i].text], lang)
 
 
 def write_alignments(
@@ -206,41 +176,13 @@ def write_alignments(
         return _write_parquet(alignments, out, options)
     if fmt == "align":
         return _write_ladder(alignments, out, options)
-    with _output(out) as stream:
+    with output_stream(out) as stream:
         if fmt == "tmx":
             return _write_tmx(alignments, stream, options)
         with _text(stream, "utf-8") as text:
             if fmt == "jsonl":
                 return _write_jsonl(alignments, text, options)
             return _write_table(alignments, text, options, fmt)
-
-
-@contextmanager
-def _output(out: str) -> Iterator[IO[bytes]]:
-    if out == "-":
-        sys.stdout.flush()
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
-    else:
-        with atomic_file(Path(out)) as stream:
-            yield stream
-
-
-@contextmanager
-def atomic_file(path: Path) -> Iterator[IO[bytes]]:
-    """Write beside `path` and rename at the end, so a failure never leaves half a file."""
-    partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
-    try:
-        opened = partial.open("xb")
-    except OSError as error:
-        raise AlignerError(f"{path}: cannot write: {error.strerror}") from None
-    try:
-        with opened as stream:
-            yield stream
-        os.replace(partial, path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
 
 
 @contextmanager
@@ -283,7 +225,7 @@ def _write_tmx(alignments: Iterable[Alignment], stream: IO[bytes], options: Expo
         "header",
         {
             "creationtool": "aligner",
-            "creationtoolversion": __version__,
+            "creationtoolversion": VERSION,
             "segtype": "sentence",
             "o-tmf": "aligner",
             "adminlang": "en",
@@ -404,7 +346,7 @@ def _write_moses(alignments: Iterable[Alignment], out: str, options: ExportOptio
 def _write_ladder(alignments: Iterable[Alignment], out: str, options: ExportOptions) -> int:
     documents = iter(alignments)
     first = next(documents, None)
-    with _output(out) as stream, _text(stream, "utf-8") as text:
+    with output_stream(out) as stream, _text(stream, "utf-8") as text:
         written = 0
         for unit in iter_units([first] if first else [], options):
             text.write(format_ladder_line(Bead(unit.src_ids, unit.tgt_ids, unit.score)) + "\n")
@@ -477,15 +419,6 @@ def read_alignments(path: str) -> list[Alignment]:
         raise AlignerError(f"{path}: not a readable {fmt} file: {error}") from None
 
 
-def _lang_of(code: str | None) -> Lang | None:
-    lowered = (code or "").lower()
-    if lowered.startswith("zh"):
-        return "zh"
-    if lowered.startswith("en"):
-        return "en"
-    return None
-
-
 def _seg_text(seg: etree._Element) -> str:
     """Plain text of a `<seg>`, leaving out the content of inline formatting codes."""
     parts = [seg.text or ""]
@@ -518,13 +451,13 @@ def _tmx_unit(tu: etree._Element, header_lang: str | None, path: Path) -> Unit |
     codes: dict[Lang, str] = {}
     for tuv in tu.iterfind("tuv"):
         code = tuv.get(_XML_LANG) or tuv.get("lang") or ""
-        lang = _lang_of(code)
+        lang = language_of_code(code)
         seg = tuv.find("seg")
         if lang is not None and lang not in texts and seg is not None:
             texts[lang], codes[lang] = _seg_text(seg).strip(), code
     if len(texts) < 2:
         return None
-    src_lang = _lang_of(tu.get("srclang") or header_lang) or next(iter(texts))
+    src_lang = language_of_code(tu.get("srclang") or header_lang) or next(iter(texts))
     tgt_lang: Lang = "en" if src_lang == "zh" else "zh"
     props = {prop.get("type"): prop.text or "" for prop in tu.iterfind("prop")}
     where = f"{path}:{tu.sourceline}"
@@ -535,7 +468,7 @@ def _tmx_unit(tu: etree._Element, header_lang: str | None, path: Path) -> Unit |
             raise AlignerError(f"{where}: x-source is not `document [ids]:[ids]`")
         document = match.group(1) or ""
         src_ids, tgt_ids = _ladder_ids(match.group(2)), _ladder_ids(match.group(3))
-    traditional = codes["zh"].lower().startswith(_TRADITIONAL_CODES)
+    traditional = script_of_code(codes["zh"]) == "traditional"
     return Unit(
         src_lang=src_lang,
         tgt_lang=tgt_lang,

@@ -28,11 +28,11 @@ import simplemma
 from lxml import etree
 from scipy import sparse
 
-from aligner.clean import opencc_converter
 from aligner.data import AlignerError, Alignment
 from aligner.embed import Embedder
-from aligner.export import ExportOptions, atomic_file, iter_units, read_alignments
-from aligner.split import HAN_RANGES
+from aligner.export import read_alignments
+from aligner.io import atomic_file
+from aligner.text import HAN_WORD, LATIN_NAME_RUN, to_simplified
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -69,8 +69,6 @@ ENGLISH_STOPWORDS = frozenset(_FUNCTION_WORDS.split())
 #: Words allowed inside (never at the edge of) an English term: "Ministry of Education".
 ENGLISH_LINKING_WORDS = frozenset({"of"})
 
-_HAN_WORD = re.compile(f"[{HAN_RANGES}]{{2,}}")
-_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9&+\-]*(?: [A-Za-z][A-Za-z0-9&+\-]*)*")
 _ENGLISH_WORD = re.compile(r"[A-Za-z0-9]+(?:[-&'’.][A-Za-z0-9]+)*")
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 
@@ -170,7 +168,7 @@ def _segment(text: str) -> list[tuple[str, str]]:
     jieba's dictionary is Simplified, so Traditional text is tagged through a t2s copy;
     OpenCC's t2s maps character for character, so offsets carry over (checked per text).
     """
-    simplified = opencc_converter("t2s").convert(text)
+    simplified = to_simplified(text)
     if len(simplified) != len(text):
         simplified = text
     words = []
@@ -197,7 +195,7 @@ def chinese_terms(text: str) -> list[_Occurrence]:
         run.clear()
 
     for word, tag in _segment(text):
-        is_term = tag in ZH_TERM_TAGS and _HAN_WORD.fullmatch(word) is not None
+        is_term = tag in ZH_TERM_TAGS and HAN_WORD.fullmatch(word) is not None
         if is_term:
             found.append(_Occurrence((word,), word))
         if is_term and tag in ZH_COMPOUND_TAGS:
@@ -210,7 +208,7 @@ def chinese_terms(text: str) -> list[_Occurrence]:
 
 def latin_names(text: str) -> list[str]:
     """Runs of Latin words inside Chinese text: names and acronyms left untranslated."""
-    return [match.group() for match in _LATIN_RUN.finditer(text) if match.group().count(" ") < 4]
+    return [match.group() for match in LATIN_NAME_RUN.finditer(text) if match.group().count(" ") < 4]
 
 
 def _english_chunks(text: str) -> list[list[str]]:
@@ -271,11 +269,12 @@ class _BeadText:
 
 
 def _bead_texts(alignments: Sequence[Alignment]) -> list[_BeadText]:
-    """The Chinese and English text of every bead that has both sides, as export joins them."""
-    aligned_only = ExportOptions(drop_unaligned=True)
+    """The Chinese and English text of every bead that has both sides."""
     return [
-        _BeadText(unit.text_in("zh"), unit.text_in("en"))
-        for unit in iter_units(alignments, aligned_only)
+        _BeadText(alignment.side_text(bead, "zh"), alignment.side_text(bead, "en"))
+        for alignment in alignments
+        for bead in alignment.beads
+        if bead.is_aligned
     ]
 
 

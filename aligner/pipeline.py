@@ -6,30 +6,22 @@ called through its public functions.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from aligner.align import AlignConfig, align
-from aligner.clean import CleanOptions, clean, detect_script, read_text
-from aligner.data import AlignerError, Alignment, Lang, Paragraph, Sentence
+from aligner.align import align
+from aligner.clean import clean
+from aligner.config import CleanOptions, PipelineOptions
+from aligner.data import AlignerError, Alignment, Paragraph, Sentence
 from aligner.embed import Embedder, load_embedder
-from aligner.segment import SegmentOptions, presegmented, segment
+from aligner.io import read_text
+from aligner.segment import presegmented, segment
 from aligner.split import dominant_language, split_languages, split_monolingual
+from aligner.text import LANGUAGE_NAMES, Lang, detect_script
 
-LANGUAGE_NAMES = {"zh": "Chinese", "en": "English"}
-
-
-@dataclass(frozen=True)
-class PipelineOptions:
-    """Everything a user can choose about one run, grouped by stage."""
-
-    presegmented: bool = False
-    src_lang: Lang | None = None
-    tgt_lang: Lang | None = None
-    clean: CleanOptions = field(default_factory=CleanOptions)
-    segment: SegmentOptions = field(default_factory=SegmentOptions)
-    align: AlignConfig = field(default_factory=AlignConfig)
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -38,12 +30,6 @@ class AlignedDocument:
 
     alignment: Alignment
     repairs: Counter[str]
-
-
-def direction(options: PipelineOptions) -> tuple[Lang, Lang]:
-    """Source and target language: Chinese to English unless the options say otherwise."""
-    src_lang: Lang = options.src_lang or ("en" if options.tgt_lang == "zh" else "zh")
-    return src_lang, "en" if src_lang == "zh" else "zh"
 
 
 def _clean_lines(text: str, options: CleanOptions, repairs: Counter[str]) -> str:
@@ -83,6 +69,10 @@ def _aligned(
 ) -> AlignedDocument:
     """Align two sentence lists; the TMX language code follows the Chinese side's script."""
     zh_sentences = src if langs[0] == "zh" else tgt
+    logger.info(
+        "%s: aligning %d %s and %d %s sentences",
+        name, len(src), LANGUAGE_NAMES[langs[0]], len(tgt), LANGUAGE_NAMES[langs[1]],
+    )
     alignment = Alignment(
         src_lang=langs[0],
         tgt_lang=langs[1],
@@ -101,14 +91,16 @@ def align_pair(
     """Align two monolingual files (languages detected unless given)."""
     options = options or PipelineOptions()
     repairs: Counter[str] = Counter()
-    src_text = _clean_lines(read_text(src_path), options.clean, repairs)
-    tgt_text = _clean_lines(read_text(tgt_path), options.clean, repairs)
+    src_text = _clean_lines(read_text(src_path, repairs), options.clean, repairs)
+    tgt_text = _clean_lines(read_text(tgt_path, repairs), options.clean, repairs)
     src_lang = _language_of(src_text, options.src_lang, str(src_path))
     tgt_lang = _language_of(tgt_text, options.tgt_lang, str(tgt_path))
+    if src_path.resolve() == tgt_path.resolve():
+        raise AlignerError(f"{src_path} is given twice; give one Chinese and one English file")
     if src_lang == tgt_lang:
         raise AlignerError(
             f"both {src_path} and {tgt_path} are {LANGUAGE_NAMES[src_lang]}; "
-            "give one Chinese and one English file (or set --src-lang/--tgt-lang)"
+            "give one Chinese and one English file (or name each file's language)"
         )
     src = _sentences_of(src_text, src_lang, options, str(src_path))
     tgt = _sentences_of(tgt_text, tgt_lang, options, str(tgt_path))
@@ -121,9 +113,12 @@ def align_mixed(
     """Align one document whose Chinese and English paragraphs are interleaved."""
     options = options or PipelineOptions()
     if options.presegmented:
-        raise AlignerError("--presegmented needs two files (SRC TGT), one sentence per line each")
+        raise AlignerError(
+            f"{path}: presegmented input needs two files (source and target), "
+            "one sentence per line each"
+        )
     repairs: Counter[str] = Counter()
-    text = _clean_lines(read_text(path), options.clean, repairs)
+    text = _clean_lines(read_text(path, repairs), options.clean, repairs)
     paragraphs = split_languages(text)
     by_lang: dict[Lang, list[Paragraph]] = {"zh": [], "en": []}
     for paragraph in paragraphs:
@@ -134,7 +129,7 @@ def align_mixed(
             f"{path}: no {' or '.join(missing)} text found; a mixed document needs both languages "
             "(for two files use: aligner align SRC TGT)"
         )
-    src_lang, tgt_lang = direction(options)
+    src_lang, tgt_lang = options.direction()
     src = segment(by_lang[src_lang], options.segment)
     tgt = segment(by_lang[tgt_lang], options.segment)
     return _aligned((src_lang, tgt_lang), src, tgt, embedder, options, path.name, repairs)

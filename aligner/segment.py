@@ -11,27 +11,19 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
 from itertools import pairwise
 
-from aligner.data import Lang, Paragraph, Sentence
+from aligner.config import SegmentOptions
+from aligner.data import Paragraph, Sentence
+from aligner.text import SENTENCE_CLOSERS, SENTENCE_OPENERS, Lang, quoted_spans
 
-
-@dataclass(frozen=True)
-class SegmentOptions:
-    """`split_on_semicolon`: also end a sentence at `；`/`;` (translators often do)."""
-
-    split_on_semicolon: bool = False
-
-
-_CLOSERS = "”’」』）》\"')\\]"
 _FIELD_BREAK = re.compile(r"[\n\t]+")
 # An ASCII ?/! in Chinese text is a converter's question mark (`理解呢?`) unless a lowercase
 # Latin letter follows: then it stands for a lost character before pinyin debris (`全球?qū)`).
 _ZH_ASCII_END = "[!?]+(?![ \t]*[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü])"
-_ZH_END = re.compile(f"(?:[。！？][。！？!?]*|{_ZH_ASCII_END}|…+)[{_CLOSERS}]*")
+_ZH_END = re.compile(f"(?:[。！？][。！？!?]*|{_ZH_ASCII_END}|…+)[{SENTENCE_CLOSERS}]*")
 _ZH_END_OR_SEMICOLON = re.compile(
-    f"(?:[。！？；;][。！？!?；;]*|{_ZH_ASCII_END}|…+)[{_CLOSERS}]*"
+    f"(?:[。！？；;][。！？!?；;]*|{_ZH_ASCII_END}|…+)[{SENTENCE_CLOSERS}]*"
 )
 
 # Abbreviations that never end a sentence inside a paragraph: a name or example follows.
@@ -40,12 +32,9 @@ _NEVER_FINAL = frozenset(
 )
 # These often end a sentence (`… Co., Ltd. Established in 2014`): final before a capital.
 _FINAL_BEFORE_CAPITAL = frozenset(["etc", "Inc", "Ltd"])
-_EN_END = re.compile(f"(?:[.?!;]+|…+)[{_CLOSERS}]*")
+_EN_END = re.compile(f"(?:[.?!;]+|…+)[{SENTENCE_CLOSERS}]*")
 _WORD_BEFORE = re.compile(r"(?<![A-Za-z])((?:[A-Za-z]\.)*[A-Za-z]+)$")
-_OPENERS = "“‘\"'(["
 _SPACES = re.compile(r"\s*")
-_CURLY_QUOTE = re.compile("[“”]")
-_STRAIGHT_QUOTE = re.compile('"')
 _LONGEST_ABBREVIATION = 12
 
 
@@ -64,24 +53,6 @@ def _chinese_sentences(text: str, options: SegmentOptions) -> list[str]:
     return sentences
 
 
-def _quoted_spans(text: str) -> list[list[tuple[int, int]]]:
-    """Closed quotations as start/end pairs: curly pairs, and straight quotes taken in turns.
-
-    Each list is sorted and non-overlapping, so a position's quotation is found by
-    bisection. Single quotes are left out because `’` is mostly an apostrophe.
-    """
-    curly: list[tuple[int, int]] = []
-    open_at: int | None = None
-    for mark in _CURLY_QUOTE.finditer(text):
-        if mark.group() == "“" and open_at is None:
-            open_at = mark.start()
-        elif mark.group() == "”" and open_at is not None:
-            curly.append((open_at, mark.start()))
-            open_at = None
-    straight = [mark.start() for mark in _STRAIGHT_QUOTE.finditer(text)]
-    return [curly, list(zip(straight[::2], straight[1::2]))]
-
-
 def _inside_quotation(spans: list[list[tuple[int, int]]], start: int, end: int) -> bool:
     """Whether text[start:end] lies within a quotation, short of its closing mark."""
     for sorted_spans in spans:
@@ -98,7 +69,8 @@ def _is_english_boundary(
     end_mark, mark_end = match.start(), match.end()
     if _inside_quotation(quoted, end_mark, mark_end):
         return False
-    following = _SPACES.match(text, mark_end).end()
+    spaces = _SPACES.match(text, mark_end)
+    following = spaces.end() if spaces else mark_end
     if following == len(text):
         return True
     next_char = text[following]
@@ -107,7 +79,7 @@ def _is_english_boundary(
     if marks.startswith(";"):
         return not glued
     if glued:
-        closed_quote = marks[-1] in _CLOSERS and marks[-1] not in "')]"
+        closed_quote = marks[-1] in SENTENCE_CLOSERS and marks[-1] not in "')]"
         before = text[end_mark - 1] if end_mark else ""
         return (next_char.isupper() or next_char == "“") and (before.islower() or closed_quote)
     if next_char.islower():
@@ -125,7 +97,7 @@ def _is_english_boundary(
     return (
         next_char.isupper()
         or next_char.isdigit()
-        or next_char in _OPENERS
+        or next_char in SENTENCE_OPENERS
         or not next_char.isascii()
     )
 
@@ -138,7 +110,7 @@ def _english_sentences(text: str, options: SegmentOptions) -> list[str]:
     sentences: list[str] = []
     for field in text.split("\t"):
         joined = " ".join(field.split())
-        quoted = _quoted_spans(joined)
+        quoted = quoted_spans(joined)
         boundaries = [
             match.end()
             for match in _EN_END.finditer(joined)
@@ -174,19 +146,17 @@ def presegmented(text: str, lang: Lang) -> list[Sentence]:
 
 _ZH_CLAUSE = re.compile("(?<=[，；：,;:])")
 _EN_CLAUSE = re.compile(r"(?<=[,;:])\s+|\s*—\s*|\s+-{1,2}\s+")
-EDGE_MIN_CHARACTERS = {"zh": 4, "en": 12}
-"""A sentence edge clause grows, clause by clause, until it has this many characters."""
 
 
-def edge_clauses(text: str, lang: Lang) -> tuple[str, str]:
-    """The first and the last clause of a sentence (each at least EDGE_MIN_CHARACTERS).
+def edge_clauses(text: str, lang: Lang, minimum: int) -> tuple[str, str]:
+    """The first and the last clause of a sentence, each grown clause by clause to at
+    least `minimum` characters.
 
     Where a translator splits one long sentence into two, the first half of the
     translation matches the original's opening clauses and the second half its closing
     ones; the aligner compares these edges to place bead boundaries.
     """
     clauses = [piece for piece in (_ZH_CLAUSE if lang == "zh" else _EN_CLAUSE).split(text) if piece]
-    minimum = EDGE_MIN_CHARACTERS[lang]
     joiner = "" if lang == "zh" else " "
 
     def grow(pieces: list[str]) -> list[str]:

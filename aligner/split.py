@@ -11,19 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from aligner.data import Lang, Paragraph
+from aligner.data import Paragraph
+from aligner.text import CJK_TEXT, HAN, LATIN_LETTER, LATIN_WORD, Lang
 
-HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-"""Han ideographs as a regex character-class body (CJK unified, extensions, compatibility)."""
-
-HAN = re.compile(f"[{HAN_RANGES}]")
-LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
-LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 BLANK_LINES = re.compile(r"\n[^\S\n]*\n\s*")
 # Chinese text with embedded Latin (`AI 技術`, `《知產人物 IP PEOPLE》英文`) stays Chinese, so
 # only a stretch without Han ideographs or CJK punctuation can become English.
-_CJK_TEXT = f"{HAN_RANGES}\u3000-\u303f\uff00-\uffef"
-_NON_CJK_STRETCH = re.compile(f"[^{_CJK_TEXT}]+")
+_NON_CJK_STRETCH = re.compile(f"[^{CJK_TEXT}]+")
 _CHINESE_SENTENCE_END = "。！？!?…"
 
 
@@ -114,10 +108,11 @@ def split_languages(text: str) -> list[Paragraph]:
                 pieces.append(piece)
             else:
                 pieces.append(piece)
-    return [
-        Paragraph(lang=piece.lang, text=piece.text.strip(), index=index)
-        for index, piece in enumerate(piece for piece in pieces if piece.lang is not None)
-    ]
+    paragraphs: list[Paragraph] = []
+    for piece in pieces:
+        if piece.lang is not None:
+            paragraphs.append(Paragraph(piece.lang, piece.text.strip(), len(paragraphs)))
+    return paragraphs
 
 
 def split_monolingual(text: str, lang: Lang) -> list[Paragraph]:

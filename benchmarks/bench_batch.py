@@ -17,9 +17,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from aligner.align import AlignConfig
 from aligner.batch import BatchSettings, run_batch
-from aligner.pipeline import PipelineOptions
+from aligner.config import AlignConfig, PipelineOptions
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 

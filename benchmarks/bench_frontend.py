@@ -12,10 +12,11 @@ import sys
 import time
 from pathlib import Path
 
-from aligner.clean import clean, read_text
-from aligner.data import Lang
+from aligner.clean import clean
+from aligner.io import read_text
 from aligner.segment import segment
 from aligner.split import split_languages, split_monolingual
+from aligner.text import Lang
 
 REPO = Path(__file__).resolve().parents[1]
 BIBLE = REPO.parent / "shared" / "eval" / "bible-scaling"

@@ -24,7 +24,8 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from aligner.align import AlignConfig, align
+from aligner.align import align
+from aligner.config import AlignConfig
 from aligner.data import Bead, Sentence
 from aligner.embed import CachedEmbedder, load_embedder
 from aligner.evaluate import evaluate

@@ -30,13 +30,14 @@ from bench_mac_dev import load_chapter as load_mac_dev_chapter
 from rich.console import Console
 from rich.table import Table
 
-from aligner.align import AlignConfig
-from aligner.data import Bead, Lang, Paragraph, join_sentences
+from aligner.config import AlignConfig, PipelineOptions
+from aligner.data import Bead, Paragraph
 from aligner.embed import CachedEmbedder, Embedder, load_embedder
 from aligner.evaluate import evaluate
 from aligner.export import format_ladder_line
-from aligner.pipeline import PipelineOptions, align_mixed
+from aligner.pipeline import align_mixed
 from aligner.segment import segment
+from aligner.text import Lang, join_sentences
 
 PARAGRAPH_BEADS = (2, 6)
 INSERTED_SENTENCES = (2, 5)

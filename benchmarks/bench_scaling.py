@@ -20,11 +20,13 @@ from pathlib import Path
 
 import numpy as np
 
-from aligner.align import AlignConfig, align
-from aligner.data import Bead, Lang, Sentence
+from aligner.align import align
+from aligner.config import AlignConfig
+from aligner.data import Bead, Sentence
 from aligner.embed import Embedder, load_embedder
 from aligner.evaluate import evaluate
 from aligner.export import read_ladder
+from aligner.text import Lang
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval" / "bible-scaling"
 DOCUMENTS = ["001", "002", "003", "004", "005", "006"]

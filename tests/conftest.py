@@ -1,4 +1,8 @@
-"""Shared fixtures: one embedder per test session, since loading USE takes a second."""
+"""Shared fixtures: one embedder per test session, since loading USE takes a second.
+
+A test that asks for the real `embedder` is marked `model` automatically, so
+`pytest -m "not model"` runs everything that needs no model in a few seconds.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,13 @@ from pathlib import Path
 import pytest
 
 from aligner.embed import Embedder, load_embedder
+from tests.support import SHARED
 
-REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO / "seeds"
-SHARED = REPO.parent / "shared"
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "embedder" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.model)
 
 
 @pytest.fixture(scope="session")

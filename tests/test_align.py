@@ -1,5 +1,7 @@
-"""The alignment engine: hand-checked merges and insertions with the real embedder,
-structural guarantees, and the numba DP against exhaustive search."""
+"""The alignment engine end to end: hand-checked merges and insertions with the real
+embedder, structural guarantees, and paragraph pairing in mixed documents. The numba
+kernel is pinned in test_align_kernel.py, anchors and quote states in
+test_align_signals.py."""
 
 from __future__ import annotations
 
@@ -10,24 +12,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from aligner.align import (
-    ANY_PARAGRAPH,
-    EITHER,
-    INSIDE,
-    NO_GAPS,
-    OUTSIDE,
-    AlignConfig,
-    align,
-    band_dp,
-    bead_quality,
-    bead_shapes,
-    find_anchors,
-    pair_paragraphs,
-    quote_states,
-)
-from aligner.data import Bead, Lang, Sentence
+from aligner.align import align, bead_shapes, pair_paragraphs
+from aligner.config import AlignConfig
+from aligner.data import Bead, Sentence
 from aligner.embed import Embedder
 from aligner.segment import presegmented
+from aligner.text import Lang
 
 
 def sentences(texts: Sequence[str], lang: Lang, paragraph: int = 0) -> list[Sentence]:
@@ -106,7 +96,8 @@ class BagOfIdsEmbedder:
         self.table = np.random.default_rng(seed).standard_normal((vocabulary, 256))
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        vectors = np.array([self.table[[int(k) for k in re.findall(r"<(\d+)>", t)]].sum(0) for t in texts])
+        tokens = [[int(k) for k in re.findall(r"<(\d+)>", text)] for text in texts]
+        vectors = np.array([self.table[ids].sum(0) for ids in tokens])
         return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
 
 
@@ -170,20 +161,33 @@ def test_mixed_document_prefers_the_usual_neighbour_paragraph() -> None:
                             ((3,), (5,))]
 
 
-def test_paragraphs_pair_with_their_translation_and_untranslated_ones_stay_alone() -> None:
-    """zh 0 -> en 1, zh 3 -> en 4; en 2 and 6 are untranslated, and so is zh 5."""
+MIXED_LAYOUT = [("zh", 0, "<0> <1>"), ("en", 1, "<0> <1>"), ("en", 2, "<5> <6>"),
+                ("zh", 3, "<2>"), ("en", 4, "<2>"), ("zh", 5, "<7>"), ("en", 6, "<8>")]
+"""zh 0 -> en 1, zh 3 -> en 4; en 2 and 6 are untranslated, and so is zh 5."""
+
+
+def mixed_partners(config: AlignConfig | None = None) -> np.ndarray:
+    """`pair_paragraphs` on MIXED_LAYOUT."""
     embedder = BagOfIdsEmbedder(10)
-    layout = [("zh", 0, "<0> <1>"), ("en", 1, "<0> <1>"), ("en", 2, "<5> <6>"),
-              ("zh", 3, "<2>"), ("en", 4, "<2>"), ("zh", 5, "<7>"), ("en", 6, "<8>")]
-    zh = [Sentence(text, "zh", paragraph) for lang, paragraph, text in layout if lang == "zh"]
-    en = [Sentence(text, "en", paragraph) for lang, paragraph, text in layout if lang == "en"]
+    zh = [Sentence(text, "zh", paragraph) for lang, paragraph, text in MIXED_LAYOUT if lang == "zh"]
+    en = [Sentence(text, "en", paragraph) for lang, paragraph, text in MIXED_LAYOUT if lang == "en"]
     vectors = embedder.encode([s.text for s in zh + en])
-    partners = pair_paragraphs(
+    return pair_paragraphs(
         vectors[: len(zh)], vectors[len(zh) :],
-        np.array([s.paragraph for s in zh]), np.array([s.paragraph for s in en]),
+        np.array([s.paragraph for s in zh]), np.array([s.paragraph for s in en]), config,
     )
+
+
+def test_paragraphs_pair_with_their_translation_and_untranslated_ones_stay_alone() -> None:
+    partners = mixed_partners()
     assert partners[:2].tolist() == [[1, 1], [4, 4]]
     assert partners[2, 0] > partners[2, 1]
+
+
+def test_paragraph_pairing_reads_its_threshold_from_the_config() -> None:
+    """No pair can score 2, so none is found and each paragraph keeps both neighbours."""
+    partners = mixed_partners(AlignConfig(paragraph_pair_threshold=2.0))
+    assert partners.tolist() == [[-1, 1], [2, 4], [4, 6]]
 
 
 @pytest.mark.parametrize("count", [1, 4])
@@ -209,57 +213,6 @@ def test_mixed_document_question_does_not_take_the_untranslated_answer() -> None
     assert pairs(align(zh, en, embedder)) == [
         ((0,), (0,)), ((), (1,)), ((), (2,)), ((1,), ()), ((2,), (3,)),
     ]
-
-
-def test_anchors_pair_rare_numbers_and_latin_names() -> None:
-    zh = sentences(["2021年商汤SenseTime发布了新模型。", "天气很好。", "收入为11,494元。"], "zh")
-    en = sentences(["The weather is good.", "In 2021 SenseTime released a new model.",
-                    "Revenue was 11494 yuan, up 5 per cent."], "en")
-    assert find_anchors(zh, en) == [(0, 1), (2, 2)]
-    common = sentences([f"第{k}段:2021年" for k in range(6)], "zh")
-    assert find_anchors(common, sentences(["In 2021."] * 6, "en")) == []
-
-
-def test_quote_states_follow_speech_across_sentences() -> None:
-    zh = sentences(["他说：“你好。", "我们走吧。”", "她没有回答。", "“好。”", "“走！”"], "zh")
-    assert quote_states(zh).tolist() == [OUTSIDE, INSIDE, OUTSIDE, OUTSIDE, EITHER, OUTSIDE]
-    en = sentences([
-        "'It's late,' said Grannie Liu's son.",
-        "'We can't stay.",
-        "Let's go.'",
-        "\u201cDon\u2019t,\u201d she said.",
-        "The boys' dog barked.",
-    ], "en")
-    assert quote_states(en).tolist() == [OUTSIDE, EITHER, INSIDE, EITHER, OUTSIDE, OUTSIDE]
-
-
-def test_quote_states_read_straight_quotes_in_chinese_and_restart_each_paragraph() -> None:
-    zh = [Sentence(text, "zh", paragraph) for text, paragraph in [
-        ('他说："你好。', 0), ('我们走吧。"', 0), ("我这‘小白龙’韦小宝不怕。", 0),
-        ("他说：＂走。", 1), ("好。", 1), ("来。", 2),
-    ]]
-    assert quote_states(zh).tolist() == [
-        OUTSIDE, INSIDE, OUTSIDE, OUTSIDE, INSIDE, OUTSIDE, OUTSIDE,
-    ]
-
-
-def test_quote_penalty_is_charged_when_a_bead_ends_in_speech_on_one_side_only() -> None:
-    """Bead ends are compared: inside vs outside costs the penalty, EITHER matches both."""
-    unit = np.ones((1, 3, 4)) / 2.0
-    features = (
-        unit, unit, np.zeros((1, 3)), np.zeros((1, 3)), np.ones((1, 3)), np.ones((1, 3)),
-        np.zeros((1, 3), dtype=np.bool_), np.zeros((1, 3), dtype=np.bool_),
-        np.tile(ANY_PARAGRAPH, (3, 1)), np.zeros(3, dtype=np.int64),
-        np.zeros(4, dtype=np.int64), np.zeros(0, dtype=np.int64),
-        np.array([OUTSIDE, INSIDE, OUTSIDE, OUTSIDE], dtype=np.int8),
-        np.array([OUTSIDE, OUTSIDE, EITHER, OUTSIDE], dtype=np.int8),
-        NO_GAPS, NO_GAPS,
-    )
-    params = np.array([0.1, 0.2, 0.1, 0.25, 0.0, 0.3, 0.0])
-    assert bead_quality(features, 0, 1, 0, 1, params) == pytest.approx(1.0 - 0.3)
-    assert bead_quality(features, 1, 1, 1, 1, params) == pytest.approx(1.0)
-    assert bead_quality(features, 0, 1, 1, 1, params) == pytest.approx(1.0)
-    assert bead_quality(features, 2, 1, 2, 1, params) == pytest.approx(1.0)
 
 
 def test_boundary_weight_moves_a_split_sentence_to_the_neighbour_whose_clause_it_translates(
@@ -289,67 +242,6 @@ def test_an_empty_sentence_inside_a_bead_joins_it() -> None:
     beads = align(zh, en, BagOfIdsEmbedder(3))
     assert_well_formed(beads, 4, 2)
     assert pairs(beads) == [((0, 1, 2), (0,)), ((3,), (1,))]
-
-
-def test_bead_shapes_bound_both_sides_and_their_sum() -> None:
-    assert bead_shapes(2) == [(1, 0), (0, 1), (1, 1), (1, 2), (2, 1)]
-    assert (1, 5) in bead_shapes(5) and (2, 4) in bead_shapes(5) and (3, 4) not in bead_shapes(5)
-
-
-def exhaustive_best(
-    features: tuple, shapes: list[tuple[int, int]], rows: int, columns: int,
-    skip_cost: float, params: np.ndarray,
-) -> float:
-    """Best total gain over every monotone bead path, by plain recursion."""
-
-    def best_from(i: int, j: int) -> float:
-        if (i, j) == (rows, columns):
-            return 0.0
-        best = -np.inf
-        for a, b in shapes:
-            if i + a > rows or j + b > columns:
-                continue
-            if a == 0 or b == 0:
-                step = -skip_cost
-            else:
-                quality = bead_quality(features, i, a, j, b, params)
-                step = (0.5 * (a + b)) ** params[3] * quality
-            best = max(best, step + best_from(i + a, j + b))
-        return best
-
-    return best_from(0, 0)
-
-
-@pytest.mark.parametrize("seed", range(6))
-def test_dp_matches_exhaustive_search(seed: int) -> None:
-    rng = np.random.default_rng(seed)
-    rows, columns, max_run = int(rng.integers(1, 5)), int(rng.integers(1, 5)), 3
-
-    def unit(*shape: int) -> np.ndarray:
-        vectors = rng.standard_normal((*shape, 8))
-        return vectors / np.linalg.norm(vectors, axis=-1, keepdims=True)
-
-    anchors = [(int(rng.integers(rows)), int(rng.integers(columns)))]
-    pointers = np.bincount([i + 1 for i, _ in anchors], minlength=rows + 1).cumsum()
-    features = (
-        unit(max_run, rows), unit(max_run, columns),
-        rng.uniform(0, 0.2, (max_run, rows)), rng.uniform(0, 0.2, (max_run, columns)),
-        rng.uniform(1, 60, (max_run, rows)), rng.uniform(1, 60, (max_run, columns)),
-        rng.random((max_run, rows)) < 0.3, rng.random((max_run, columns)) < 0.3,
-        np.sort(rng.integers(0, 4, (rows, 2)), axis=1)[:, ::-1 if seed % 2 else 1],
-        rng.integers(0, 4, columns),
-        pointers.astype(np.int64), np.array([j for _, j in anchors], dtype=np.int64),
-        rng.integers(0, 3, rows + 1).astype(np.int8), rng.integers(0, 3, columns + 1).astype(np.int8),
-        unit(rows + 1), unit(columns + 1),
-    )
-    shapes = bead_shapes(max_run)
-    params = np.array([0.1, 0.2, 0.1, 0.25, 0.3, 0.1, 0.2])
-    low = np.zeros(rows + 1, dtype=np.int64)
-    high = np.full(rows + 1, columns, dtype=np.int64)
-    path, total = band_dp(features, np.array(shapes), low, high, 0.12, params)
-    assert total == pytest.approx(exhaustive_best(features, shapes, rows, columns, 0.12, params))
-    steps = np.array(shapes)[path]
-    assert steps.sum(axis=0).tolist() == [rows, columns]
 
 
 def test_bead_shapes_beyond_127_decode_correctly() -> None:

@@ -19,9 +19,8 @@ from typer.testing import CliRunner
 from aligner import batch
 from aligner.batch import BatchSettings, DocumentRecord, find_documents, run_batch
 from aligner.cli import app
+from aligner.config import ExportOptions, PipelineOptions
 from aligner.data import AlignerError
-from aligner.export import ExportOptions
-from aligner.pipeline import PipelineOptions
 
 embedded_texts: list[str] = []
 

@@ -8,164 +8,34 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aligner.clean import CleanOptions, clean, detect_script, read_text
+from aligner.clean import REPAIR_NAMES, clean
+from aligner.config import CleanOptions
 from aligner.data import AlignerError
+from aligner.io import read_text
+from aligner.text import detect_script
+from tests.support import SEEDS
 
-SEEDS = Path(__file__).parents[1] / "seeds"
 INTERVIEW = SEEDS / "001_80f9d8cd20d446c8.txt"
 PRESS_RELEASES = SEEDS / "004_f5a84a02b796e88a.txt"
-REPAIR_SWITCHES = [
-    "pinyin_glosses",
-    "big5_mojibake",
-    "encoding_mojibake",
-    "pdf_hyphens",
-    "html_residue",
-    "invisible_chars",
-    "whitespace",
-]
-ALL_OFF = CleanOptions(**dict.fromkeys(REPAIR_SWITCHES, False))
+ALL_OFF = CleanOptions(disabled=frozenset(REPAIR_NAMES))
 
 
 def only(switch: str) -> CleanOptions:
-    return CleanOptions(**{name: name == switch for name in REPAIR_SWITCHES})
+    return CleanOptions(disabled=frozenset(REPAIR_NAMES) - {switch})
 
 
-# ---------------------------------------------------------------- pinyin glosses
-
-
-@pytest.mark.parametrize(
-    ("damaged", "repaired"),
-    [
-        ("國內(nèi)產(chǎn)業", "國內產業"),
-        ("商湯科技聯(lián)合創(chuàng)始人", "商湯科技聯合創始人"),
-        ("知產（chǎn）人物", "知產人物"),
-        ("LIÁN: 聯(LIÁN)合", "LIÁN: 聯合"),
-    ],
-)
-def test_pinyin_glosses_are_stripped(damaged: str, repaired: str) -> None:
-    cleaned = clean(damaged)
-    assert cleaned.text == repaired
-    assert cleaned.repairs["pinyin glosses"] == damaged.count("(") + damaged.count("（")
-
-
-@pytest.mark.parametrize(
-    "kept",
-    ["美國(USA)", "USB(yes)", "車聯網(V2X)", "產(lián)業", "的(de)", "知識產權(IP)保護"],
-)
-def test_parentheses_that_are_not_a_reading_stay(kept: str) -> None:
-    assert clean(kept).text == kept
-    assert "pinyin glosses" not in clean(kept).repairs
-
-
-def test_interview_seed_loses_every_gloss_and_its_garbled_tag() -> None:
-    raw = read_text(INTERVIEW)
-    cleaned = clean(raw)
-    assert cleaned.text.count("\n") == raw.count("\n")
-    assert "商湯科技聯合創始人、首席科學家" in cleaned.text
-    assert "近距離感受到了國內人工智能的成長" in cleaned.text
-    assert "(chǎn)" not in cleaned.text and "(nèi)" not in cleaned.text
-    assert "/strong>" not in cleaned.text
-    assert "\ue386" not in cleaned.text
-    assert cleaned.repairs["pinyin glosses"] == raw.count("(") - cleaned.text.count("(")
-    assert cleaned.repairs["invisible chars"] == raw.count("\ue386")
-
-
-# ---------------------------------------------------------------- big5 mojibake
-
-
-def test_press_release_punctuation_is_restored() -> None:
-    line = (
-        "China＊s largest AI unicorn\tBeijing, China 每 July 11, 2017 每 SenseTime, "
-        "China＊s leading company. Dr. Xu Li said, ※The capital we raised.§SenseTime has "
-        "1980＊s roots, Hong Kong, May 21, 2018每 Alibaba"
-    )
-    cleaned = clean(line)
-    assert cleaned.text == (
-        "China’s largest AI unicorn\tBeijing, China – July 11, 2017 – SenseTime, "
-        "China’s leading company. Dr. Xu Li said, “The capital we raised.”SenseTime has "
-        "1980’s roots, Hong Kong, May 21, 2018– Alibaba"
-    )
-    assert cleaned.repairs["big5 mojibake"] == 7
-
-
-def test_nested_big5_quotes_pair_up() -> None:
-    assert clean("※He said ※yes§ twice§").text == "“He said “yes” twice”"
-
-
-@pytest.mark.parametrize(
-    "chinese",
-    ["每天都有新的進展 2017 每 年", "他說※注意§然後離開", "AI 每 秒處理"],
-)
-def test_chinese_text_keeps_its_marks(chinese: str) -> None:
-    assert clean(chinese, only("big5_mojibake")).text == chinese
-
-
-def test_press_release_seed_has_no_big5_marks_left_in_paired_quotes() -> None:
-    cleaned = clean(read_text(PRESS_RELEASES))
-    assert "每" not in cleaned.text
-    assert "＊" not in cleaned.text
-    assert "China’s" in cleaned.text and "China＊s" not in cleaned.text
-    assert cleaned.text.count("“") == cleaned.text.count("”")
-
-
-# ---------------------------------------------------------------- other repairs
-
-
-def test_utf8_read_as_latin1_is_fixed_but_chinese_punctuation_stays() -> None:
-    assert clean("donâ€™t stop").text == "don’t stop"
-    chinese = "你好，世界！「引號」《書名》：是的；（括號）"
-    assert clean(chinese).text == chinese
-
-
-def test_pdf_hyphens_but_not_citations() -> None:
-    cleaned = clean('Co[1]founder and high[1]quality at two conferences [1]. service"[2]')
-    assert cleaned.text == 'Co-founder and high-quality at two conferences [1]. service"[2]'
-    assert cleaned.repairs["pdf hyphens"] == 2
-
-
-def test_html_residue_goes_but_ampersands_stay() -> None:
-    cleaned = clean("<strong>R&D</strong> &amp; hard & core&nbsp;tech 成長?!/strong> a&#10;b")
-    assert cleaned.text == "R&D & hard & core tech 成長?! a&#10;b"
-    assert cleaned.repairs["html residue"] == 5
-
-
-def test_invisible_characters_are_removed_and_counted() -> None:
-    cleaned = clean("A\u200bI\ufeff 技\ue386術\u00ad")
-    assert cleaned.text == "AI 技術"
-    assert cleaned.repairs["invisible chars"] == 4
-
-
-def test_whitespace_is_collapsed_within_lines_and_blank_lines_stay() -> None:
-    text = "  a \u00a0 b\u3000c  \n\n\ttitle\t\tbody \t\n"
-    assert clean(text).text == "a b c\n\ntitle\tbody\n"
-
-
-def test_line_separators_inside_a_line_do_not_make_new_lines() -> None:
-    cleaned = clean("one\u2028two\x85three\nfour")
-    assert cleaned.text.splitlines() == cleaned.text.split("\n")
-    assert len(cleaned.text.split("\n")) == 2
-
-
-def test_script_conversion_is_off_by_default_and_counted() -> None:
-    assert clean("國內產業").text == "國內產業"
-    simplified = clean("國內產業", CleanOptions(to_script="simplified"))
-    assert simplified.text == "国内产业"
-    assert simplified.repairs["script conversion"] == 1
-    assert clean("国内产业", CleanOptions(to_script="traditional")).text == "國內產業"
-
-
-@pytest.mark.parametrize("switch", REPAIR_SWITCHES)
+@pytest.mark.parametrize("switch", REPAIR_NAMES)
 def test_each_repair_can_be_switched_off(switch: str) -> None:
     damaged = {
-        "pinyin_glosses": "國內(nèi)",
-        "big5_mojibake": "China＊s",
-        "encoding_mojibake": "donâ€™t",
-        "pdf_hyphens": "Co[1]founder",
-        "html_residue": "<b>bold</b>",
-        "invisible_chars": "zero\u200bwidth",
+        "pinyin-glosses": "國內(nèi)",
+        "big5-mojibake": "China＊s",
+        "encoding-mojibake": "donâ€™t",
+        "pdf-hyphens": "Co[1]founder",
+        "html-residue": "<b>bold</b>",
+        "invisible-chars": "zero\u200bwidth",
         "whitespace": "two  spaces ",
     }[switch]
-    off = CleanOptions(**{switch: False})
+    off = CleanOptions(disabled=frozenset({switch}))
     assert clean(damaged, off).text == damaged
     assert clean(damaged, only(switch)).text != damaged
 
@@ -199,7 +69,7 @@ def test_with_every_repair_off_clean_is_the_identity(text: str) -> None:
     assert cleaned.repairs == {}
 
 
-@given(web_text, st.sampled_from(REPAIR_SWITCHES))
+@given(web_text, st.sampled_from(REPAIR_NAMES))
 def test_a_repair_changes_text_exactly_when_it_reports_a_count(text: str, switch: str) -> None:
     cleaned = clean(text, only(switch))
     assert (cleaned.text != text) == bool(cleaned.repairs)
@@ -207,10 +77,10 @@ def test_a_repair_changes_text_exactly_when_it_reports_a_count(text: str, switch
 
 @given(web_text)
 def test_removed_characters_are_accounted_for(text: str) -> None:
-    glosses = clean(text, only("pinyin_glosses"))
-    invisible = clean(text, only("invisible_chars"))
-    assert len(text) - len(invisible.text) == invisible.repairs.get("invisible chars", 0)
-    assert len(text) - len(glosses.text) >= 4 * glosses.repairs.get("pinyin glosses", 0)
+    glosses = clean(text, only("pinyin-glosses"))
+    invisible = clean(text, only("invisible-chars"))
+    assert len(text) - len(invisible.text) == invisible.repairs.get("invisible-chars", 0)
+    assert len(text) - len(glosses.text) >= 4 * glosses.repairs.get("pinyin-glosses", 0)
 
 
 # ---------------------------------------------------------------- reading files

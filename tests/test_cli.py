@@ -16,12 +16,11 @@ from lxml import etree
 from typer.testing import CliRunner
 
 from aligner import embed
-from aligner.align import AlignConfig
 from aligner.cli import app
+from aligner.config import AlignConfig
 from aligner.embed import Embedder
 from aligner.export import parse_ladder
-
-from .conftest import SEEDS
+from tests.support import SEEDS
 
 INTERVIEW = SEEDS / "001_80f9d8cd20d446c8.txt"
 ENGLISH_ONLY = SEEDS / "000_56d20dbe001468f8.txt"

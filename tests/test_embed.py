@@ -51,7 +51,7 @@ def test_empty_input_gives_empty_matrix(embedder: Embedder) -> None:
 
 
 def test_default_model_refuses_gpu_with_clear_message() -> None:
-    with pytest.raises(AlignerError, match="--model"):
+    with pytest.raises(AlignerError, match="needs a sentence-transformers model"):
         load_embedder(None, device="cuda")
 
 

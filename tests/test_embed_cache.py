@@ -2,42 +2,27 @@
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from aligner.embed import CachedEmbedder
-
-
-class RecordingEmbedder:
-    """Deterministic vectors from a text hash; remembers every text it was asked for."""
-
-    def __init__(self, name: str = "fake") -> None:
-        self.name = name
-        self.seen: list[str] = []
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        self.seen.extend(texts)
-        rows = [np.frombuffer(hashlib.sha256(t.encode()).digest(), dtype=np.uint8) for t in texts]
-        vectors = np.array(rows, dtype=np.float32).reshape(len(texts), 32) - 127.5
-        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True).clip(1e-12)
+from tests.support import HashEmbedder
 
 
 def test_cached_vectors_equal_the_inner_model(tmp_path: Path) -> None:
     texts = ["你好。", "Hello.", "你好。", "Bye."]
-    cache = CachedEmbedder(RecordingEmbedder(), tmp_path)
+    cache = CachedEmbedder(HashEmbedder(), tmp_path)
     first = cache.encode(texts)
-    expected = RecordingEmbedder().encode(texts)
+    expected = HashEmbedder().encode(texts)
     np.testing.assert_allclose(first, expected, rtol=1e-6)
     assert first.dtype == np.float32 and first.shape == (4, 32)
     np.testing.assert_allclose(cache.encode(texts), expected, rtol=1e-6)
 
 
 def test_second_run_does_not_call_the_model(tmp_path: Path) -> None:
-    inner = RecordingEmbedder()
+    inner = HashEmbedder()
     CachedEmbedder(inner, tmp_path).encode(["a", "b", "a"])
     assert inner.seen == ["a", "b"]
     inner.seen.clear()
@@ -51,18 +36,18 @@ def test_second_run_does_not_call_the_model(tmp_path: Path) -> None:
 
 
 def test_models_do_not_share_vectors(tmp_path: Path) -> None:
-    CachedEmbedder(RecordingEmbedder("one"), tmp_path).encode(["same text"])
-    other = RecordingEmbedder("two")
+    CachedEmbedder(HashEmbedder("one"), tmp_path).encode(["same text"])
+    other = HashEmbedder("two")
     CachedEmbedder(other, tmp_path).encode(["same text"])
     assert other.seen == ["same text"]
 
 
 def test_empty_input_keeps_the_model_dimension(tmp_path: Path) -> None:
-    assert CachedEmbedder(RecordingEmbedder(), tmp_path).encode([]).shape == (0, 32)
+    assert CachedEmbedder(HashEmbedder(), tmp_path).encode([]).shape == (0, 32)
 
 
 def _fill(directory: Path, start: int) -> None:
-    CachedEmbedder(RecordingEmbedder(), directory).encode([str(i) for i in range(start, start + 300)])
+    CachedEmbedder(HashEmbedder(), directory).encode([str(i) for i in range(start, start + 300)])
 
 
 def test_several_processes_write_one_cache(tmp_path: Path) -> None:
@@ -73,7 +58,7 @@ def test_several_processes_write_one_cache(tmp_path: Path) -> None:
     for worker in workers:
         worker.join(60)
     assert [worker.exitcode for worker in workers] == [0, 0]
-    inner = RecordingEmbedder()
+    inner = HashEmbedder()
     vectors = CachedEmbedder(inner, tmp_path).encode([str(i) for i in range(450)])
     assert inner.seen == []
-    np.testing.assert_allclose(vectors, RecordingEmbedder().encode([str(i) for i in range(450)]), rtol=1e-6)
+    np.testing.assert_allclose(vectors, HashEmbedder().encode([str(i) for i in range(450)]), rtol=1e-6)

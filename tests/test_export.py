@@ -13,9 +13,9 @@ import pytest
 from lxml import etree
 
 import aligner
+from aligner.config import ExportOptions
 from aligner.data import AlignerError, Alignment, Bead, Sentence
 from aligner.export import (
-    ExportOptions,
     convert,
     format_for,
     merge,

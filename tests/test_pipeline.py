@@ -7,12 +7,11 @@ from pathlib import Path
 import pytest
 
 from aligner import AlignerError, PipelineOptions, align_document
-from aligner.clean import CleanOptions
+from aligner.config import CleanOptions
 from aligner.data import Alignment
 from aligner.embed import Embedder
 from aligner.pipeline import AlignedDocument
-
-from .conftest import SEEDS
+from tests.support import SEEDS
 
 INTERVIEW = SEEDS / "001_80f9d8cd20d446c8.txt"
 

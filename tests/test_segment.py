@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from aligner.clean import clean, read_text
+from aligner.clean import clean
+from aligner.config import SegmentOptions
 from aligner.data import Paragraph, Sentence
-from aligner.segment import SegmentOptions, edge_clauses, presegmented, segment
+from aligner.io import read_text
+from aligner.segment import edge_clauses, presegmented, segment
 from aligner.split import split_languages
-
-SEEDS = Path(__file__).parents[1] / "seeds"
+from tests.support import SEEDS
 
 
 def sentences(text: str, lang: str = "en", **options: bool) -> list[str]:
@@ -228,16 +228,16 @@ def test_presegmented_keeps_every_line_as_a_sentence() -> None:
 
 
 def test_edge_clauses_are_the_first_and_last_clause_of_a_sentence() -> None:
-    assert edge_clauses("狗儿听了道：你只会坐着说话，难道叫我去偷不成？", "zh") == (
+    assert edge_clauses("狗儿听了道：你只会坐着说话，难道叫我去偷不成？", "zh", 4) == (
         "狗儿听了道：", "难道叫我去偷不成？",
     )
-    assert edge_clauses("他说：好，我们走吧。", "zh") == ("他说：好，", "我们走吧。")
-    assert edge_clauses("'It's easy to talk,' said Gou-er, 'but what can I do?", "en") == (
+    assert edge_clauses("他说：好，我们走吧。", "zh", 4) == ("他说：好，", "我们走吧。")
+    assert edge_clauses("'It's easy to talk,' said Gou-er, 'but what can I do?", "en", 12) == (
         "'It's easy to talk,' said Gou-er,", "'but what can I do?",
     )
-    assert edge_clauses("Go out and rob?", "en") == ("Go out and rob?", "Go out and rob?")
-    assert edge_clauses("He came back -- tired, hungry and cold -- at midnight.", "en") == (
+    assert edge_clauses("Go out and rob?", "en", 12) == ("Go out and rob?", "Go out and rob?")
+    assert edge_clauses("He came back -- tired, hungry and cold -- at midnight.", "en", 12) == (
         "He came back", "at midnight.",
     )
-    assert edge_clauses("Wait — no, stop.", "en") == ("Wait no, stop.", "Wait no, stop.")
-    assert edge_clauses("—", "en") == ("—", "—")
+    assert edge_clauses("Wait — no, stop.", "en", 12) == ("Wait no, stop.", "Wait no, stop.")
+    assert edge_clauses("—", "en", 12) == ("—", "—")

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from aligner.clean import clean, read_text
+from aligner.clean import clean
+from aligner.io import read_text
 from aligner.split import dominant_language, split_languages, split_monolingual
+from tests.support import SEEDS
 
-SEEDS = Path(__file__).parents[1] / "seeds"
 INTERVIEW = SEEDS / "001_80f9d8cd20d446c8.txt"
 
 

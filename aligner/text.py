@@ -1,0 +1,188 @@
+"""What the aligner knows about characters, scripts, quotation marks and language codes.
+
+Every stage needs some of this (cleaning repairs Han text, splitting tells Chinese from
+English, segmenting and aligning read quotation marks, export writes language codes), so
+it lives here once, below every stage: this module imports nothing from the package.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any, Literal
+
+Lang = Literal["zh", "en"]
+Script = Literal["simplified", "traditional"]
+
+LANGUAGE_NAMES: dict[Lang, str] = {"zh": "Chinese", "en": "English"}
+
+# ---------------------------------------------------------------- scripts
+
+HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+"""Han ideographs as a regex character-class body (CJK unified, extensions, compatibility)."""
+HAN = re.compile(f"[{HAN_RANGES}]")
+HAN_WORD = re.compile(f"[{HAN_RANGES}]{{2,}}")
+"""Two or more Han characters in a row: the shortest Chinese term worth a glossary entry."""
+CJK_TEXT = f"{HAN_RANGES}\u3000-\u303f\uff00-\uffef"
+"""Han ideographs plus CJK punctuation and full-width forms, as a character-class body."""
+LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
+_LATIN_NAME_PART = r"[A-Za-z][A-Za-z0-9&+\-]*"
+LATIN_NAME = re.compile(_LATIN_NAME_PART + r"[A-Za-z0-9]")
+"""One Latin-script name token (`SenseTime`, `R&D`, `COVID-19`): rare inside Chinese text,
+so a name found on both sides of a bead is evidence that they translate each other."""
+LATIN_NAME_RUN = re.compile(f"{_LATIN_NAME_PART}(?: {_LATIN_NAME_PART})*")
+"""A run of space-separated Latin name tokens inside Chinese text (`Wang Xiaogang`)."""
+CJK_START = 0x2E80
+"""Code points from here up are CJK radicals, punctuation, kana, Han and the like."""
+
+
+def is_alphabetic_word_character(char: str) -> bool:
+    """A letter or digit of an alphabetic script: an apostrophe sits between two of them
+    (`don’t`), while `‘小白龙’韦` closes a quotation between two Chinese characters."""
+    return char.isalnum() and ord(char) < CJK_START
+
+
+# ---------------------------------------------------------------- quotation marks
+
+CURLY_QUOTES = {
+    "“": (0, True), "”": (0, False), "「": (0, True), "」": (0, False),
+    "‘": (1, True), "’": (1, False), "『": (1, True), "』": (1, False),
+}
+"""(family, opens) of the quotation marks whose direction is written in them; family 0
+is double quotation, 1 single."""
+_ZH_QUOTE = re.compile("[“”「」‘’『』\"＂]")
+_EN_QUOTE = re.compile("[\"'‘’“”]")
+SENTENCE_CLOSERS = "”’」』）》\"')\\]"
+"""Closing quotes and brackets that stay with the sentence end mark before them."""
+SENTENCE_OPENERS = "“‘\"'(["
+"""Opening quotes and brackets that may start an English sentence."""
+_DOUBLE_CURLY = re.compile("[“”]")
+_DOUBLE_STRAIGHT = re.compile('"')
+
+
+def quote_marks(text: str, lang: Lang) -> list[tuple[int, bool, int]]:
+    """(family, opens, position) of each quotation mark, for following speech across
+    sentences.
+
+    Curly and corner marks are unambiguous. A straight quote (or a full-width one in
+    Chinese) between two letters or digits of an alphabetic script is an apostrophe;
+    otherwise it opens when it follows a space or the sentence start and closes when it
+    does not, so `Whiskers' fight` is read as a close (rare and harmless).
+    """
+    marks = []
+    for match in (_ZH_QUOTE if lang == "zh" else _EN_QUOTE).finditer(text):
+        position, char = match.start(), match.group()
+        before = text[position - 1] if position else " "
+        after = text[position + 1] if position + 1 < len(text) else " "
+        if (
+            char in "'’"
+            and is_alphabetic_word_character(before)
+            and is_alphabetic_word_character(after)
+        ):
+            continue
+        if char in CURLY_QUOTES:
+            family, opens = CURLY_QUOTES[char]
+        else:
+            family = 0 if char in '"＂' else 1
+            opens = (before.isspace() or before in "([—-：:，,") and not after.isspace()
+        marks.append((family, opens, position))
+    return marks
+
+
+def quoted_spans(text: str) -> list[list[tuple[int, int]]]:
+    """Closed double quotations inside one paragraph, as (start, end) positions of their
+    marks: curly pairs, and straight quotes taken in turns, for finding the end marks
+    that do not end a sentence.
+
+    Each list is sorted and non-overlapping, so a position's quotation is found by
+    bisection. Single quotes are left out because `’` is mostly an apostrophe.
+    """
+    curly: list[tuple[int, int]] = []
+    open_at: int | None = None
+    for mark in _DOUBLE_CURLY.finditer(text):
+        if mark.group() == "“" and open_at is None:
+            open_at = mark.start()
+        elif mark.group() == "”" and open_at is not None:
+            curly.append((open_at, mark.start()))
+            open_at = None
+    straight = [mark.start() for mark in _DOUBLE_STRAIGHT.finditer(text)]
+    return [curly, list(zip(straight[::2], straight[1::2]))]
+
+
+# ---------------------------------------------------------------- joining sentences
+
+
+def join_sentences(texts: list[str], lang: Lang) -> str:
+    """Join the sentences of one bead side: Chinese runs together, English takes spaces."""
+    return ("" if lang == "zh" else " ").join(texts)
+
+
+def non_space_length(text: str) -> int:
+    """Characters that carry text: the unit of the aligner's length prior."""
+    return sum(1 for char in text if not char.isspace())
+
+
+# ---------------------------------------------------------------- language codes
+
+_LANGUAGE_WORDS: dict[str, Lang] = {
+    **dict.fromkeys(("cn", "chs", "cht", "zho", "chi", "cmn", "chinese"), "zh"),
+    **dict.fromkeys(("eng", "english"), "en"),
+}
+TRADITIONAL_CODES = ("zh-tw", "zh-hk", "zh-mo", "zh-hant")
+"""Language-code prefixes that mean Traditional Chinese."""
+
+
+def language_of_code(code: str | None) -> Lang | None:
+    """The language a code, tag or name stands for (`zh-TW`, `zh_Hans`, `EN`, `chs`,
+    `english`), or None for any other language: one reading for the CLI's options, file
+    name tags and the codes inside TMX, CSV and JSONL files."""
+    lowered = (code or "").strip().lower().replace("_", "-")
+    if lowered in _LANGUAGE_WORDS:
+        return _LANGUAGE_WORDS[lowered]
+    primary = lowered.split("-", 1)[0]
+    return "zh" if primary == "zh" else "en" if primary == "en" else None
+
+
+def script_of_code(code: str) -> Script:
+    """The Chinese script a language code names: Traditional for Taiwan, Hong Kong, Macau
+    and `zh-Hant`, else Simplified."""
+    return "traditional" if code.lower().startswith(TRADITIONAL_CODES) else "simplified"
+
+
+def tmx_language_code(
+    lang: Lang, zh_script: Script, zh_code: str | None = None, en_code: str = "en-US"
+) -> str:
+    """The language code written in TMX, e.g. `zh-TW` for a Traditional document."""
+    if lang == "en":
+        return en_code
+    return zh_code or ("zh-TW" if zh_script == "traditional" else "zh-CN")
+
+
+# ---------------------------------------------------------------- Simplified and Traditional
+
+SCRIPT_SAMPLE = 100_000
+"""Characters looked at to tell the script: plenty for a verdict, cheap for a whole book."""
+
+
+@cache
+def opencc_converter(config: str) -> Any:
+    """One OpenCC converter per configuration (`t2s`, `s2t`) for the whole process."""
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def to_simplified(text: str) -> str:
+    """Text in Simplified characters, for the tools trained mostly on Simplified text."""
+    return str(opencc_converter("t2s").convert(text))
+
+
+def detect_script(text: str) -> Script:
+    """Traditional when converting to Simplified changes more characters than the reverse."""
+    text = text[:SCRIPT_SAMPLE]
+    simplified = to_simplified(text)
+    traditional = opencc_converter("s2t").convert(text)
+    changed_by_t2s = sum(a != b for a, b in zip(text, simplified))
+    changed_by_s2t = sum(a != b for a, b in zip(text, traditional))
+    return "traditional" if changed_by_t2s > changed_by_s2t else "simplified"
