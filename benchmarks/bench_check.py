@@ -3,8 +3,9 @@
 Builds a translation memory from the MAC-Dev gold beads (dev set: every aligned bead
 with both sides, sentences joined) and corrupts a share of it the way TMs go wrong:
 the target of a unit replaced by the target of a unit 5-50 places further on in the
-same chapter ("near"), or of any unit of any chapter ("far"). Each unit is scored with `aligner.check.score_units`; the table gives, per
-threshold, the share of corrupted units flagged (recall) and the share of flagged
+same chapter ("near"), or of any unit of any chapter ("far"). Each unit is scored with
+`aligner.check.score_units` (CSLS) and, as the baseline, plain cosine; the table gives,
+per threshold, the share of corrupted units flagged (recall) and the share of flagged
 units that are corrupted (precision).
 
     python benchmarks/bench_check.py --corrupt 0.1
@@ -98,7 +99,7 @@ def main() -> None:
         bad = sum(is_bad for _, is_bad in marked)
         runs = [("csls", score_units(units, embedder), (-0.4, -0.35, -0.3, -0.25, -0.2))]
         runs.append(("cosine", cosines(units, embedder), (0.15, 0.2, 0.25, 0.3)))
-        for (name, scores, thresholds), threshold in (
+        for (name, scores, _), threshold in (
             (run, threshold) for run in runs for threshold in run[2]
         ):
             flagged = [is_bad for (_, is_bad), score in zip(marked, scores) if score < threshold]

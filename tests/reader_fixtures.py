@@ -191,7 +191,8 @@ def write_vtt(path: Path, paragraphs: list[str]) -> Path:
 
 def _srt_time(seconds: float) -> str:
     millis = round(seconds * 1000)
-    return f"{millis // 3_600_000:02}:{millis // 60_000 % 60:02}:{millis // 1000 % 60:02},{millis % 1000:03}"
+    hours, minutes, whole = millis // 3_600_000, millis // 60_000 % 60, millis // 1000 % 60
+    return f"{hours:02}:{minutes:02}:{whole:02},{millis % 1000:03}"
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~&])")

@@ -20,7 +20,6 @@ from aligner.readers import SUPPORTED_EXTENSIONS, read_document, reader_for
 from aligner.readers.common import join_wrapped
 from aligner.readers.document import SourceDocument
 from aligner.readers.plain import read_text
-from tests.conftest import SEEDS
 from tests.reader_fixtures import (
     html_page,
     write_docx,
@@ -31,6 +30,7 @@ from tests.reader_fixtures import (
     write_srt,
     write_vtt,
 )
+from tests.support import SEEDS
 
 SEED = SEEDS / "001_80f9d8cd20d446c8.txt"
 HEADING = "訪談摘錄 Interview excerpts"
@@ -331,7 +331,8 @@ XLIFF_12 = """<?xml version="1.0" encoding="UTF-8"?>
     </seg-source>
     <target><mrk mtype="seg" mid="1">First.</mrk> <mrk mtype="seg" mid="2">Second.</mrk></target>
    </trans-unit>
-   <trans-unit id="u5"><source>按<bpt id="1">&lt;b&gt;</bpt>這裡<ept id="1">&lt;/b&gt;</ept></source>
+   <trans-unit id="u5">
+    <source>按<bpt id="1">&lt;b&gt;</bpt>這裡<ept id="1">&lt;/b&gt;</ept></source>
     <target>Click <bpt id="1">&lt;b&gt;</bpt>here<ept id="1">&lt;/b&gt;</ept></target></trans-unit>
   </body>
  </file>

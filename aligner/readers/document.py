@@ -46,7 +46,8 @@ class SourceDocument:
 
     A monolingual or mixed document has `blocks`; a bilingual one (a TM, an XLIFF)
     has `units` in the file's `langs` (source and target language codes as written
-    in the file, e.g. `zh-CN`, `en-US`).
+    in the file, e.g. `zh-CN`, `en-US`). `repairs` counts what reading had to guess
+    (a text file's encoding), as cleaning counts its repairs.
     """
 
     path: Path
@@ -56,6 +57,7 @@ class SourceDocument:
     dropped: Counter[str] = field(default_factory=Counter)
     langs: tuple[str, str] = ("", "")
     plain_text: str | None = None
+    repairs: Counter[str] = field(default_factory=Counter)
 
     @property
     def bilingual(self) -> bool:

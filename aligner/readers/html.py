@@ -50,12 +50,12 @@ _DECLARED_CHARSET = re.compile(
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 
 
-def _parse(data: bytes, path: Path) -> etree._Element:
+def _parse(data: bytes, path: Path, guesses: Counter[str]) -> etree._Element:
     """A page whose encoding is declared is parsed as bytes, as a browser would; one that
     declares none is decoded like a text file (UTF-8, else the best guess) first."""
     if _DECLARED_CHARSET.search(data[:4096]):
         return lxml.html.document_fromstring(data)
-    return lxml.html.document_fromstring(_XML_DECLARATION.sub("", decode(data, str(path))))
+    return lxml.html.document_fromstring(_XML_DECLARATION.sub("", decode(data, str(path), guesses)))
 
 
 def _normal(text: str) -> str:
@@ -77,8 +77,9 @@ def _count_skipped(tree: etree._Element, dropped: Counter[str]) -> list[str]:
 def read_html_bytes(data: bytes, path: Path) -> SourceDocument:
     """The main text of a page held in memory (the reader's work without the file)."""
     dropped: Counter[str] = Counter()
+    guesses: Counter[str] = Counter()
     try:
-        tree = _parse(data, path)
+        tree = _parse(data, path, guesses)
     except (etree.ParserError, ValueError) as error:
         raise AlignerError(f"{path}: not a readable HTML page ({error})") from None
     landmark_texts = _count_skipped(tree, dropped)
@@ -111,7 +112,7 @@ def read_html_bytes(data: bytes, path: Path) -> SourceDocument:
     left_out = sum(1 for block in everything.blocks if _normal(block.text) not in kept)
     if left_out:
         dropped["boilerplate paragraphs"] += left_out
-    return SourceDocument(path, "html", blocks=blocks.blocks, dropped=dropped)
+    return SourceDocument(path, "html", blocks=blocks.blocks, dropped=dropped, repairs=guesses)
 
 
 def read_html(path: Path) -> SourceDocument:

@@ -43,7 +43,8 @@ def _inline_text(token: Token, dropped: Counter[str]) -> str:
 
 def read_markdown(path: Path) -> SourceDocument:
     check_file(path)
-    text = read_text(path)
+    guesses: Counter[str] = Counter()
+    text = read_text(path, guesses)
     dropped: Counter[str] = Counter()
     front_matter = _FRONT_MATTER.match(text)
     if front_matter:
@@ -63,4 +64,4 @@ def read_markdown(path: Path) -> SourceDocument:
             blocks.add(_inline_text(token, dropped), f"line {line}", heading=heading)
     if not blocks.blocks:
         raise AlignerError(f"{path}: the Markdown file has no text outside code and markup")
-    return SourceDocument(path, "markdown", blocks=blocks.blocks, dropped=dropped)
+    return SourceDocument(path, "markdown", blocks=blocks.blocks, dropped=dropped, repairs=guesses)

@@ -94,9 +94,13 @@ def _pages(path: Path) -> Iterator[list[_Box]]:
         for number, page in enumerate(extract_pages(path), start=1):
             yield _boxes(page, number)
     except PDFPasswordIncorrect:
-        raise AlignerError(f"{path}: the PDF is encrypted with a password; decrypt it first")
+        raise AlignerError(
+            f"{path}: the PDF is encrypted with a password; decrypt it first"
+        ) from None
     except PDFEncryptionError as error:
-        raise AlignerError(f"{path}: the PDF is encrypted in a way that cannot be read ({error})")
+        raise AlignerError(
+            f"{path}: the PDF is encrypted in a way that cannot be read ({error})"
+        ) from None
     except (PDFSyntaxError, PSEOF, PSSyntaxError, ValueError, KeyError, TypeError) as error:
         raise AlignerError(f"{path}: not a readable PDF (damaged: {error})") from None
 

@@ -6,10 +6,10 @@ else in the readers, so moving them changes one import.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
-from aligner.clean import _decode as decode
-from aligner.clean import read_text
+from aligner.io import decode, read_text
 from aligner.readers.document import Block, SourceDocument
 from aligner.split import BLANK_LINES
 
@@ -22,6 +22,7 @@ def read_plain(path: Path) -> SourceDocument:
     Plain text has no references: the paragraph is all there is, and output made from
     plain text must not change.
     """
-    text = read_text(path)
+    guesses: Counter[str] = Counter()
+    text = read_text(path, guesses)
     blocks = [Block(block.strip()) for block in BLANK_LINES.split(text) if block.strip()]
-    return SourceDocument(path, "text", blocks=blocks, plain_text=text)
+    return SourceDocument(path, "text", blocks=blocks, plain_text=text, repairs=guesses)

@@ -46,15 +46,16 @@ def read_srt(path: Path) -> SourceDocument:
     check_file(path)
     blocks = BlockList()
     dropped: Counter[str] = Counter()
+    guesses: Counter[str] = Counter()
     try:
-        for cue in srt.parse(read_text(path), ignore_errors=False):
+        for cue in srt.parse(read_text(path, guesses), ignore_errors=False):
             times = (cue.start.total_seconds(), cue.end.total_seconds())
             blocks.add(_cue_text(cue.content, dropped), f"cue {cue.index}", times=times)
     except (srt.SRTParseError, srt.TimestampParseError) as error:
         raise AlignerError(f"{path}: not a readable SRT subtitle file ({error})") from None
     if not blocks.blocks:
         raise AlignerError(f"{path}: the subtitle file has no cues with text")
-    return SourceDocument(path, "srt", blocks=blocks.blocks, dropped=dropped)
+    return SourceDocument(path, "srt", blocks=blocks.blocks, dropped=dropped, repairs=guesses)
 
 
 def _seconds(timestamp: str) -> float:
@@ -69,8 +70,9 @@ def read_vtt(path: Path) -> SourceDocument:
     check_file(path)
     blocks = BlockList()
     dropped: Counter[str] = Counter()
+    guesses: Counter[str] = Counter()
     try:
-        captions = webvtt.from_buffer(io.StringIO(read_text(path)))
+        captions = webvtt.from_buffer(io.StringIO(read_text(path, guesses)))
         for number, caption in enumerate(captions.captions, start=1):
             times = (_seconds(caption.start), _seconds(caption.end))
             tags = len(_TAG.findall(caption.raw_text))
@@ -87,4 +89,4 @@ def read_vtt(path: Path) -> SourceDocument:
         dropped["styles"] += len(captions.styles)
     if not blocks.blocks:
         raise AlignerError(f"{path}: the subtitle file has no cues with text")
-    return SourceDocument(path, "vtt", blocks=blocks.blocks, dropped=dropped)
+    return SourceDocument(path, "vtt", blocks=blocks.blocks, dropped=dropped, repairs=guesses)
