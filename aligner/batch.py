@@ -31,7 +31,7 @@ from rich.table import Table
 from aligner.config import ExportOptions, PipelineOptions
 from aligner.data import AlignerError
 from aligner.embed import DEFAULT_MODEL, CachedEmbedder, Embedder, load_embedder
-from aligner.export import READABLE_FORMATS, merge, write_alignments
+from aligner.formats import READABLE_FORMATS, merge, write_alignments
 from aligner.io import atomic_file
 from aligner.pipeline import align_inputs
 from aligner.text import LANGUAGE_NAMES, Lang, language_of_code

@@ -23,7 +23,7 @@ from rich.table import Table
 
 from aligner.config import AlignConfig, ExportOptions
 from aligner.data import AlignerError, Bead
-from aligner.export import format_for, write_alignments
+from aligner.formats import format_for, write_alignments
 from aligner.text import Lang, Script, language_of_code
 from aligner.version import VERSION
 
@@ -232,7 +232,7 @@ def align_command(
         fmt = format_for(output, output_format)
         export = export_options(min_score, types, drop_unaligned, dedupe, zh_code, en_code)
         if glossary:
-            from aligner.glossary import glossary_format
+            from aligner.formats import glossary_format
 
             glossary_format(glossary)
         options = pipeline_options(
@@ -278,7 +278,7 @@ def convert_command(
     en_code: EnCode = ExportOptions.en_code,
 ) -> None:
     """Convert aligned pairs between formats, e.g. TMX to JSONL."""
-    from aligner.export import convert
+    from aligner.formats import convert
 
     def run() -> int:
         options = export_options(min_score, types, drop_unaligned, dedupe, zh_code, en_code)
@@ -299,7 +299,7 @@ def merge_command(
     dedupe: Dedupe = False,
 ) -> None:
     """Merge several files of aligned pairs into one."""
-    from aligner.export import merge
+    from aligner.formats import merge
 
     written = run_reporting_errors(
         lambda: merge(sources, output, output_format, ExportOptions(dedupe=dedupe))

@@ -16,7 +16,7 @@ import numpy as np
 import opencc
 
 from aligner.embed import UniversalSentenceEncoder
-from aligner.export import read_ladder
+from aligner.formats import read_ladder
 
 
 def precision_at_1(zh_vectors: np.ndarray, en_vectors: np.ndarray, pairs: list[tuple[int, int]]) -> int:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from aligner.data import Alignment, Bead, Sentence
-from aligner.export import write_alignments
+from aligner.formats import write_alignments
 
 BEADS_PER_DOCUMENT = 1000
 ZH = "这是第{}句中文，用来测试导出的速度和内存是否保持平稳。"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from aligner.data import Alignment, Bead, Sentence
 from aligner.embed import load_embedder
-from aligner.export import read_ladder
+from aligner.formats import read_ladder
 from aligner.glossary import TermPair, extract_glossary
 
 REPO = Path(__file__).resolve().parents[1]

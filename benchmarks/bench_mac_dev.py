@@ -29,7 +29,7 @@ from aligner.config import AlignConfig
 from aligner.data import Bead, Sentence
 from aligner.embed import CachedEmbedder, load_embedder
 from aligner.evaluate import evaluate
-from aligner.export import format_ladder_line, read_ladder
+from aligner.formats import format_ladder_line, read_ladder
 from aligner.segment import presegmented
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval" / "mac-dev"

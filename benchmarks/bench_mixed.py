@@ -34,7 +34,7 @@ from aligner.config import AlignConfig, PipelineOptions
 from aligner.data import Bead, Paragraph
 from aligner.embed import CachedEmbedder, Embedder, load_embedder
 from aligner.evaluate import evaluate
-from aligner.export import format_ladder_line
+from aligner.formats import format_ladder_line
 from aligner.pipeline import align_mixed
 from aligner.segment import segment
 from aligner.text import Lang, join_sentences

@@ -25,7 +25,7 @@ from aligner.config import AlignConfig
 from aligner.data import Bead, Sentence
 from aligner.embed import Embedder, load_embedder
 from aligner.evaluate import evaluate
-from aligner.export import read_ladder
+from aligner.formats import read_ladder
 from aligner.text import Lang
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval" / "bible-scaling"

@@ -19,7 +19,7 @@ from aligner import embed
 from aligner.cli import app
 from aligner.config import AlignConfig
 from aligner.embed import Embedder
-from aligner.export import parse_ladder
+from aligner.formats import parse_ladder
 from tests.support import SEEDS
 
 INTERVIEW = SEEDS / "001_80f9d8cd20d446c8.txt"

@@ -15,14 +15,20 @@ from lxml import etree
 import aligner
 from aligner.config import ExportOptions
 from aligner.data import AlignerError, Alignment, Bead, Sentence
-from aligner.export import (
+from aligner.formats import (
+    FORMATS,
+    READABLE_FORMATS,
+    Format,
     convert,
     format_for,
+    formats,
+    glossary_format,
     merge,
     parse_ladder,
     read_alignments,
     write_alignments,
 )
+from aligner.formats.registry import find, find_by_extension, register
 
 DTD = Path(__file__).parents[1] / ".." / "shared" / "specs" / "tmx14.dtd"
 READABLE = ("tmx", "csv", "tsv", "jsonl", "parquet")
@@ -119,6 +125,36 @@ def test_format_for_reads_extension_and_explicit_choice() -> None:
         format_for("pairs.txt", None)
     with pytest.raises(AlignerError, match="unknown format"):
         format_for("pairs.tmx", "xliff")
+
+
+def test_one_registry_holds_both_kinds_and_each_name_selects_one_format() -> None:
+    assert FORMATS == ("tmx", "csv", "tsv", "jsonl", "align", "moses", "parquet")
+    assert READABLE_FORMATS == READABLE
+    assert [fmt.name for fmt in formats("glossary")] == ["csv", "tsv", "tbx", "omegat"]
+    for kind in ("alignment", "glossary"):
+        for fmt in formats(kind):
+            assert fmt.kind == kind
+            assert find(kind, fmt.name) is fmt
+            for extension in fmt.extensions:
+                assert find_by_extension(kind, f"dir/file{extension.upper()}") is fmt
+    # The same extension means different columns for pairs and for terms.
+    assert find_by_extension("alignment", "a.csv") is not find_by_extension("glossary", "a.csv")
+    assert glossary_format("terms.txt") == glossary_format("terms.csv", "TXT") == "omegat"
+    assert find("alignment", "tbx") is None
+
+
+def test_a_name_cannot_be_registered_twice() -> None:
+    tmx = find("alignment", "tmx")
+    assert tmx is not None
+    with pytest.raises(ValueError, match="already registered"):
+        register(Format("tmx", "alignment", (".xml",), tmx.write))
+    assert find_by_extension("alignment", "a.xml") is None
+
+
+def test_writing_refuses_a_glossary_only_format(tmp_path: Path, press: Alignment) -> None:
+    with pytest.raises(AlignerError, match="unknown format 'tbx'"):
+        write_alignments([press], str(tmp_path / "pairs.tbx"), "tbx")
+    assert list(tmp_path.iterdir()) == []
 
 
 # TMX
@@ -496,9 +532,7 @@ def test_streams_that_need_files_refuse_stdout(press: Alignment) -> None:
             write_alignments([press], "-", fmt)
 
 
-@pytest.mark.parametrize(
-    "line", ["[1,,2]:[0]", "[0]:[1]:e", "[0]:[1]:1.0.0"]
-)
+@pytest.mark.parametrize("line", ["[1,,2]:[0]", "[0]:[1]:e", "[0]:[1]:1.0.0"])
 def test_malformed_ladder_line_is_one_clear_error(line: str) -> None:
     with pytest.raises(AlignerError, match="not a ladder line"):
         parse_ladder(f"[0]:[0]\n{line}\n", origin="x.align")
