@@ -78,9 +78,7 @@ def align_sections(
     logger.info("aligning %d sections one by one", len(pairs))
     beads: list[Bead] = []
     for src_span, tgt_span in pairs:
-        for bead in align(
-            [src[i] for i in src_span], [tgt[j] for j in tgt_span], embedder, config
-        ):
+        for bead in align([src[i] for i in src_span], [tgt[j] for j in tgt_span], embedder, config):
             beads.append(
                 Bead(
                     tuple(src_span.start + i for i in bead.src),

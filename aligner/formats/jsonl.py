@@ -1,7 +1,8 @@
 """JSON Lines in the Hugging Face `translation` layout, one pair per line.
 
 Ids are JSON lists under `zh_ids`/`en_ids`; the source language is the first key of
-`translation`. The text is kept exactly.
+`translation`. The text is kept exactly. A side read from a structured format says
+where it came from under `zh_source_ref`/`en_source_ref` (absent for plain text).
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ def write_jsonl(alignments: Iterable[Alignment], out: str, options: ExportOption
                 f"{unit.tgt_lang}_ids": list(unit.tgt_ids),
                 "document": unit.document,
             }
+            for lang in (unit.src_lang, unit.tgt_lang):
+                if unit.ref_in(lang):
+                    row[f"{lang}_source_ref"] = unit.ref_in(lang)
             text.write(json.dumps(row, ensure_ascii=False) + "\n")
             written += 1
     return written
@@ -61,6 +65,8 @@ def _json_unit(line: str, where: str) -> Unit:
             src_ids=tuple(map(int, row.get(f"{src_lang}_ids", ()))),
             tgt_ids=tuple(map(int, row.get(f"{tgt_lang}_ids", ()))),
             document=str(row.get("document", "")),
+            src_ref=str(row.get(f"{src_lang}_source_ref", "")),
+            tgt_ref=str(row.get(f"{tgt_lang}_source_ref", "")),
         )
     except (ValueError, KeyError, TypeError):
         raise AlignerError(

@@ -15,7 +15,7 @@ from aligner.config import ExportOptions
 from aligner.data import AlignerError, Alignment
 from aligner.formats.registry import Format
 from aligner.formats.table import column_langs, columns, header_langs
-from aligner.formats.units import Unit, iter_units, peek
+from aligner.formats.units import Unit, has_refs, iter_units, peek
 from aligner.io import atomic_file
 
 _BATCH = 8192
@@ -36,9 +36,11 @@ def write_parquet(alignments: Iterable[Alignment], out: str, options: ExportOpti
     pa = _pyarrow()
     first, documents = peek(alignments)
     langs = column_langs(first)
+    refs = has_refs(first)
     ids = pa.list_(pa.int32())
     types = [pa.string(), pa.string(), pa.float64(), pa.string(), ids, ids, pa.string()]
-    schema = pa.schema(list(zip(columns(*langs), types)))
+    types += [pa.string(), pa.string()] if refs else []
+    schema = pa.schema(list(zip(columns(*langs, refs=refs), types)))
     units = iter_units(documents, options)
     written = 0
     with atomic_file(Path(out)) as stream, pa.parquet.ParquetWriter(stream, schema) as writer:
@@ -52,6 +54,8 @@ def write_parquet(alignments: Iterable[Alignment], out: str, options: ExportOpti
                 [list(unit.ids_in(langs[1])) for unit in batch],
                 [unit.document for unit in batch],
             ]
+            if refs:
+                values += [[unit.ref_in(lang) for unit in batch] for lang in langs]
             writer.write_table(pa.Table.from_arrays(values, schema=schema))
             written += len(batch)
     return written
@@ -72,6 +76,8 @@ def read_parquet(path: Path) -> Iterator[Unit]:
                 src_ids=tuple(row[f"{first}_ids"] or ()),
                 tgt_ids=tuple(row[f"{second}_ids"] or ()),
                 document=row["document"] or "",
+                src_ref=row.get(f"{first}_source_ref") or "",
+                tgt_ref=row.get(f"{second}_source_ref") or "",
             )
 
 

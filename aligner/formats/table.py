@@ -8,6 +8,9 @@
   accepted on reading.
 - TSV is read by line-oriented tools, so tabs and line breaks inside a text become
   spaces, and it has no quoting (pandas: `quoting=csv.QUOTE_NONE`).
+- Documents read from a structured format (Word, PDF, subtitles…) add two columns,
+  `zh_source_ref` and `en_source_ref` (in column order): where each side came from
+  (`page 3 para 2`). The first document decides, so plain-text output never changes.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from aligner.config import ExportOptions
 from aligner.data import AlignerError, Alignment
 from aligner.formats.output import one_line, text_view
 from aligner.formats.registry import Format
-from aligner.formats.units import Unit, iter_units, parse_score, peek
+from aligner.formats.units import Unit, has_refs, iter_units, parse_score, peek
 from aligner.io import output_stream
 from aligner.text import Lang
 
@@ -30,9 +33,10 @@ _COLUMN_ORDERS: tuple[tuple[Lang, Lang], ...] = (("zh", "en"), ("en", "zh"))
 _TSV: dict[str, Any] = {"delimiter": "\t", "quoting": csv.QUOTE_NONE, "quotechar": None}
 
 
-def columns(first: Lang, second: Lang) -> list[str]:
+def columns(first: Lang, second: Lang, refs: bool = False) -> list[str]:
     """The column names of a pair table (also Parquet's), languages in file order."""
-    return [first, second, "score", "type", f"{first}_ids", f"{second}_ids", "document"]
+    names = [first, second, "score", "type", f"{first}_ids", f"{second}_ids", "document"]
+    return names + [f"{first}_source_ref", f"{second}_source_ref"] if refs else names
 
 
 def column_langs(first: Alignment | None) -> tuple[Lang, Lang]:
@@ -43,7 +47,7 @@ def column_langs(first: Alignment | None) -> tuple[Lang, Lang]:
 def header_langs(names: list[str], where: str) -> tuple[Lang, Lang]:
     """The column languages, after checking the header is ours."""
     for first, second in _COLUMN_ORDERS:
-        if names == columns(first, second):
+        if names in (columns(first, second), columns(first, second, refs=True)):
             return first, second
     raise AlignerError(f"{where}: header must be {','.join(columns('zh', 'en'))} (or en first)")
 
@@ -68,20 +72,22 @@ def _write_rows(
 ) -> int:
     first, documents = peek(alignments)
     langs = column_langs(first)
-    writer.writerow(columns(*langs))
+    refs = has_refs(first)
+    writer.writerow(columns(*langs, refs=refs))
     written = 0
     for unit in iter_units(documents, options):
-        writer.writerow(
-            [
-                clean(unit.text_in(langs[0])),
-                clean(unit.text_in(langs[1])),
-                f"{unit.score:.4f}",
-                unit.kind_in(*langs),
-                " ".join(map(str, unit.ids_in(langs[0]))),
-                " ".join(map(str, unit.ids_in(langs[1]))),
-                clean(unit.document),
-            ]
-        )
+        row = [
+            clean(unit.text_in(langs[0])),
+            clean(unit.text_in(langs[1])),
+            f"{unit.score:.4f}",
+            unit.kind_in(*langs),
+            " ".join(map(str, unit.ids_in(langs[0]))),
+            " ".join(map(str, unit.ids_in(langs[1]))),
+            clean(unit.document),
+        ]
+        if refs:
+            row += [clean(unit.ref_in(langs[0])), clean(unit.ref_in(langs[1]))]
+        writer.writerow(row)
         written += 1
     return written
 
@@ -105,9 +111,10 @@ def _table_units(rows: Iterator[list[str]], path: Path) -> Iterator[Unit]:
         if not row:
             continue
         where = f"{path}:{number}"
-        if len(row) != 7:
-            raise AlignerError(f"{where}: expected 7 columns, found {len(row)}")
-        first_text, second_text, score, _, first_ids, second_ids, document = row
+        if len(row) != len(header):
+            raise AlignerError(f"{where}: expected {len(header)} columns, found {len(row)}")
+        first_text, second_text, score, _, first_ids, second_ids, document = row[:7]
+        first_ref, second_ref = row[7:] or ("", "")
         yield Unit(
             src_lang=first,
             tgt_lang=second,
@@ -117,6 +124,8 @@ def _table_units(rows: Iterator[list[str]], path: Path) -> Iterator[Unit]:
             src_ids=_spaced_ids(first_ids, where),
             tgt_ids=_spaced_ids(second_ids, where),
             document=document,
+            src_ref=first_ref,
+            tgt_ref=second_ref,
         )
 
 

@@ -23,7 +23,9 @@ class Unit:
     """One exported row: a bead's two texts and where they came from.
 
     Empty ids mean the row came from a file that does not record them (e.g. a TMX
-    from another tool); `zh_script` is None when the file does not say.
+    from another tool); `zh_script` is None when the file does not say. `src_ref` and
+    `tgt_ref` say where each side came from in its document (`page 3 para 2`), empty
+    for plain text.
     """
 
     src_lang: Lang
@@ -35,9 +37,14 @@ class Unit:
     tgt_ids: tuple[int, ...]
     document: str
     zh_script: Script | None = None
+    src_ref: str = ""
+    tgt_ref: str = ""
 
     def text_in(self, lang: Lang) -> str:
         return self.src_text if lang == self.src_lang else self.tgt_text
+
+    def ref_in(self, lang: Lang) -> str:
+        return self.src_ref if lang == self.src_lang else self.tgt_ref
 
     def ids_in(self, lang: Lang) -> tuple[int, ...]:
         return self.src_ids if lang == self.src_lang else self.tgt_ids
@@ -83,7 +90,21 @@ def _unit_of(alignment: Alignment, bead: Bead) -> Unit:
         tgt_ids=bead.tgt,
         document=alignment.name,
         zh_script=alignment.zh_script,
+        src_ref=_refs(alignment.src, bead.src),
+        tgt_ref=_refs(alignment.tgt, bead.tgt),
     )
+
+
+def _refs(sentences: list[Sentence], ids: tuple[int, ...]) -> str:
+    """The distinct references of a bead side's sentences, in order (`para 3; para 4`)."""
+    return "; ".join(dict.fromkeys(sentences[i].ref for i in ids if sentences[i].ref))
+
+
+def has_refs(alignment: Alignment | None) -> bool:
+    """Whether a document's sentences say where they came from (plain text's do not)."""
+    if alignment is None:
+        return False
+    return any(sentence.ref for sentence in chain(alignment.src, alignment.tgt))
 
 
 def peek(alignments: Iterable[Alignment]) -> tuple[Alignment | None, Iterator[Alignment]]:
