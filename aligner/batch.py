@@ -1,10 +1,12 @@
 """`aligner batch`: align every document in a folder, resumably and in parallel.
 
-Files are paired by name (`ch1.zh.txt` + `ch1.en.txt`, `zh/001` + `en/001`); any other
-`.txt` file is a mixed document. Each document gets its own output, then the outputs
-are merged into one corpus file. A journal line is appended as each document ends,
-so a killed run loses at most the documents in flight: a re-run skips every document
-whose output exists and whose input-and-options hash matches its journal entry.
+Files are paired by name (`ch1.zh.txt` + `ch1.en.txt`, `ch1.zh.docx` + `ch1.en.pdf`,
+`zh/001` + `en/001`); any other file in a readable format (`.txt`, `.docx`, `.html`,
+`.tmx`, …; see `aligner.readers`) is a mixed or bilingual document. Each document gets
+its own output, then the outputs are merged into one corpus file. A journal line is
+appended as each document ends, so a killed run loses at most the documents in flight:
+a re-run skips every document whose output exists and whose input-and-options hash
+matches its journal entry.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from aligner.embed import DEFAULT_MODEL, CachedEmbedder, Embedder, load_embedder
 from aligner.formats import READABLE_FORMATS, merge, write_alignments
 from aligner.io import atomic_file
 from aligner.pipeline import align_inputs
+from aligner.readers import SUPPORTED_EXTENSIONS
 from aligner.text import LANGUAGE_NAMES, Lang, language_of_code
 
 REPORT_NAME = "report.json"
@@ -157,7 +160,7 @@ def find_documents(
     """The documents in `input_dir` (recursively) and the files that could not be paired.
 
     Hidden files and folders, files under `skip` (the output folder, if it is inside),
-    and untagged files that are not `.txt` (gold ladders, metadata) are ignored.
+    and untagged files in no readable format (gold ladders, metadata) are ignored.
     """
     tagged: dict[tuple[str, Lang], list[Path]] = {}
     mixed: list[Document] = []
@@ -168,7 +171,8 @@ def find_documents(
             continue
         if skipped is not None and path.resolve().is_relative_to(skipped):
             continue
-        bare = relative.name.removesuffix(".txt")
+        suffix = path.suffix.lower()
+        bare = relative.name[: -len(suffix)] if suffix in SUPPORTED_EXTENSIONS else relative.name
         folder_lang = language_of_code(relative.parent.name) if relative.parent.parts else None
         match = _TAGGED_NAME.match(bare)
         name_lang = language_of_code(match["tag"]) if match else None
@@ -179,7 +183,7 @@ def find_documents(
         elif match and name_lang is not None:
             key = ((relative.parent / match["stem"]).as_posix(), name_lang)
             tagged.setdefault(key, []).append(path)
-        elif path.suffix.lower() == ".txt":
+        elif suffix in SUPPORTED_EXTENSIONS:
             mixed.append(Document(relative.with_suffix("").as_posix(), (path,)))
     documents, problems = _pair_tagged(tagged, src_lang)
     return _unique_names(sorted(documents + mixed, key=lambda d: d.name), problems)
@@ -407,7 +411,7 @@ def run_batch(
     if not documents and not problems:
         raise AlignerError(
             f"{input_dir}: no documents found (expected NAME.zh.txt + NAME.en.txt, "
-            "zh/NAME + en/NAME, or mixed .txt files)"
+            "zh/NAME + en/NAME, or mixed documents such as .txt, .docx or .html files)"
         )
     output_dir.mkdir(parents=True, exist_ok=True)
     fingerprint = settings_fingerprint(settings)
