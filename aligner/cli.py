@@ -216,7 +216,10 @@ def align_command(
     to_simplified: ToSimplified = False,
     to_traditional: ToTraditional = False,
     no_repair: NoRepair = None,
-    report: Annotated[bool, typer.Option("--report", help="Print what cleaning repaired.")] = False,
+    report: Annotated[
+        bool,
+        typer.Option("--report", help="Print what cleaning repaired and what reading left out."),
+    ] = False,
     glossary: Annotated[
         str | None,
         typer.Option(metavar="FILE", help="Also write a glossary of term pairs to this file."),
@@ -250,6 +253,7 @@ def align_command(
             document = align_inputs(list(inputs), embedder, options)
         if report:
             print_repairs(document.repairs)
+            print_dropped(document.dropped)
         written = write_alignments([document.alignment], output, fmt, export)
         warn_if_nothing_written(written, document.alignment.beads)
         if glossary:
@@ -532,6 +536,13 @@ def print_repairs(repairs: dict[str, int]) -> None:
         return
     done = ", ".join(f"{name} {count}" for name, count in sorted(repairs.items()) if count)
     stderr.print(f"cleaning: {done}", highlight=False)
+
+
+def print_dropped(dropped: dict[str, int]) -> None:
+    """What the readers left out on purpose (`pdf: page numbers 12`); silent for plain text."""
+    if any(dropped.values()):
+        left_out = ", ".join(f"{name} {count}" for name, count in sorted(dropped.items()) if count)
+        stderr.print(f"reading left out: {left_out}", highlight=False)
 
 
 def print_summary(beads: list[Bead], written: int, output: str) -> None:

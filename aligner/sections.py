@@ -1,17 +1,19 @@
-"""Headings and chapters as hard boundaries: align section by section.
+"""Headings and chapters as hard boundaries: no bead crosses a section.
 
-A reader numbers the sections of a document (a heading or a chapter opens one). When
-both sides can be paired section for section, each pair is aligned on its own and the
-beads are joined, so no bead crosses a heading. The pairing:
+A reader numbers the sections of a document (a heading or a chapter opens one). The
+documents are aligned whole, so every signal sees all of the text, and a bead that
+still crosses a section boundary is cut there into one bead per section. Sections are
+matched:
 
-- one mixed document: both languages share its numbering, so section k pairs with
-  section k (a section with one language only gives unaligned sentences);
-- two files: section k of one pairs with section k of the other when both have the same
-  number of sections; when they differ the structures disagree (a heading missing on one
-  side), and the whole documents are aligned as before, the aligner's own signals
-  deciding.
+- in one mixed document, both languages share its numbering: section k is section k;
+- in two files, the k-th section of one is the k-th of the other when both have the
+  same number of sections; when the numbers differ the structures disagree (a heading
+  missing on one side) and no boundary is enforced.
 
-Plain text has one section, so its alignment is exactly what `align` gives.
+Aligning section by section instead was tried on the seed interview written as Word,
+HTML and Markdown (a heading splits it into an introduction and the interview): the
+short introduction aligned on its own lost its title pair, which the whole-document
+alignment finds. Plain text has one section, so its alignment is exactly `align`'s.
 """
 
 from __future__ import annotations
@@ -28,40 +30,49 @@ from aligner.embed import Embedder
 logger = logging.getLogger(__name__)
 
 
-def _spans(sentences: Sequence[Sentence]) -> dict[int, range]:
-    """Each section's sentence positions, in document order (sections are contiguous)."""
-    spans: dict[int, range] = {}
-    position = 0
-    for section, run in groupby(sentences, key=lambda sentence: sentence.section):
-        count = sum(1 for _ in run)
-        spans[section] = range(position, position + count)
-        position += count
-    return spans
+def _ranks(sentences: Sequence[Sentence]) -> dict[int, int]:
+    """Each section number's rank in document order."""
+    return {
+        section: rank for rank, (section, _) in enumerate(groupby(s.section for s in sentences))
+    }
 
 
-def _paired_spans(
+def _section_keys(
     src: Sequence[Sentence], tgt: Sequence[Sentence], shared_numbering: bool
-) -> list[tuple[range, range]] | None:
-    src_spans, tgt_spans = _spans(src), _spans(tgt)
-    if len(src_spans) <= 1 and len(tgt_spans) <= 1:
-        return None
-    if not shared_numbering:
-        if len(src_spans) != len(tgt_spans):
+) -> tuple[list[int], list[int]] | None:
+    """Comparable section keys of every source and target sentence, or None when the two
+    sides' sections cannot be matched (or there is only one)."""
+    if shared_numbering:
+        src_keys = [sentence.section for sentence in src]
+        tgt_keys = [sentence.section for sentence in tgt]
+    else:
+        src_ranks, tgt_ranks = _ranks(src), _ranks(tgt)
+        if len(src_ranks) != len(tgt_ranks):
             logger.info(
-                "sections differ (%d and %d): aligning the whole documents",
-                len(src_spans), len(tgt_spans),
+                "the documents have %d and %d sections: no section boundary enforced",
+                len(src_ranks), len(tgt_ranks),
             )  # fmt: skip
             return None
-        return list(zip(src_spans.values(), tgt_spans.values()))
-    sections = sorted(set(src_spans) | set(tgt_spans))
-    src_at = tgt_at = 0
-    pairs = []
-    for section in sections:
-        src_span = src_spans.get(section, range(src_at, src_at))
-        tgt_span = tgt_spans.get(section, range(tgt_at, tgt_at))
-        pairs.append((src_span, tgt_span))
-        src_at, tgt_at = src_span.stop, tgt_span.stop
-    return pairs
+        src_keys = [src_ranks[sentence.section] for sentence in src]
+        tgt_keys = [tgt_ranks[sentence.section] for sentence in tgt]
+    if len(set(src_keys) | set(tgt_keys)) <= 1:
+        return None
+    return src_keys, tgt_keys
+
+
+def _cut(bead: Bead, src_keys: list[int], tgt_keys: list[int]) -> list[Bead]:
+    """A bead cut into one bead per section it touches, in order, each keeping its score."""
+    sections = sorted({src_keys[i] for i in bead.src} | {tgt_keys[j] for j in bead.tgt})
+    if len(sections) == 1:
+        return [bead]
+    return [
+        Bead(
+            tuple(i for i in bead.src if src_keys[i] == section),
+            tuple(j for j in bead.tgt if tgt_keys[j] == section),
+            bead.score,
+        )
+        for section in sections
+    ]
 
 
 def align_sections(
@@ -71,19 +82,12 @@ def align_sections(
     config: AlignConfig | None = None,
     shared_numbering: bool = False,
 ) -> list[Bead]:
-    """`align`, section by section when the sections pair up (see the module docstring)."""
-    pairs = _paired_spans(src, tgt, shared_numbering)
-    if pairs is None:
-        return align(src, tgt, embedder, config)
-    logger.info("aligning %d sections one by one", len(pairs))
-    beads: list[Bead] = []
-    for src_span, tgt_span in pairs:
-        for bead in align([src[i] for i in src_span], [tgt[j] for j in tgt_span], embedder, config):
-            beads.append(
-                Bead(
-                    tuple(src_span.start + i for i in bead.src),
-                    tuple(tgt_span.start + j for j in bead.tgt),
-                    bead.score,
-                )
-            )
-    return beads
+    """`align`, with every bead that crosses a matched section boundary cut at it."""
+    beads = align(src, tgt, embedder, config)
+    keys = _section_keys(src, tgt, shared_numbering)
+    if keys is None:
+        return beads
+    cut = [part for bead in beads for part in _cut(bead, *keys)]
+    if len(cut) > len(beads):
+        logger.info("cut %d beads at section boundaries", len(cut) - len(beads))
+    return cut

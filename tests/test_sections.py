@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from aligner.align import align
 from aligner.config import AlignConfig
 from aligner.data import Sentence
@@ -31,17 +33,27 @@ def test_one_section_is_exactly_align() -> None:
     assert align_sections(src, tgt, embedder, CONFIG) == align(src, tgt, embedder, CONFIG)
 
 
-def test_no_bead_crosses_a_heading_even_when_the_text_would_pull_it() -> None:
-    """Target 1 repeats source 1's content but sits after the heading: it stays unaligned
-    on its side of the boundary rather than joining a bead across it."""
+@pytest.mark.parametrize("shared_numbering", [True, False])
+def test_no_bead_crosses_a_heading_even_when_the_text_would_pull_it(
+    shared_numbering: bool,
+) -> None:
+    """Target 1 repeats source 1's content but sits after the heading: the bead the text
+    asks for is cut at the boundary, each part keeping the bead's score."""
     embedder = BagOfIdsEmbedder(10)
     src = sentences([[0], [1], [2], [3]], "zh", [0, 0, 1, 1])
     tgt = sentences([[0], [1], [2], [3]], "en", [0, 1, 1, 1])
-    beads = align_sections(src, tgt, embedder, CONFIG)
+    whole = align(src, tgt, embedder, CONFIG)
+    assert ((1,), (1,)) in [(bead.src, bead.tgt) for bead in whole]
+    beads = align_sections(src, tgt, embedder, CONFIG, shared_numbering)
     assert covers_once(beads, 4, 4)
     for bead in beads:
         sections = {src[i].section for i in bead.src} | {tgt[j].section for j in bead.tgt}
         assert len(sections) == 1
+    crossing = next(bead for bead in whole if bead.src == (1,))
+    assert [(b.src, b.tgt, b.score) for b in beads if 1 in b.src or 1 in b.tgt] == [
+        ((1,), (), crossing.score),
+        ((), (1,), crossing.score),
+    ]
 
 
 def test_two_files_pair_sections_in_order_when_their_counts_match() -> None:
