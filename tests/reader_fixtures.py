@@ -137,8 +137,11 @@ def write_epub(path: Path, chapters: list[list[str]], headings: set[str]) -> Pat
     return path
 
 
-def write_pdf(path: Path, paragraphs: list[str], headings: set[int]) -> Path:
-    """An A4 PDF with a running header and page numbers, in reportlab's Chinese CID font."""
+def write_pdf(
+    path: Path, paragraphs: list[str], headings: set[int], decorated: bool = True
+) -> Path:
+    """An A4 PDF in reportlab's Chinese CID font, with a running header and page numbers
+    unless not `decorated`."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
@@ -152,6 +155,8 @@ def write_pdf(path: Path, paragraphs: list[str], headings: set[int]) -> Path:
     heading = ParagraphStyle("heading", parent=body, fontSize=16, leading=20, spaceAfter=10)
 
     def decorate(canvas: object, document: object) -> None:
+        if not decorated:
+            return
         canvas.setFont("STSong-Light", 9)  # type: ignore[attr-defined]
         canvas.drawString(72, A4[1] - 40, "IP PEOPLE 知產人物 Issue 1")  # type: ignore[attr-defined]
         page = str(document.page)  # type: ignore[attr-defined]

@@ -125,11 +125,11 @@ def _drop_running_heads(pages: list[list[_Box]], dropped: Counter[str]) -> None:
 
 
 def _body_size(pages: list[list[_Box]]) -> float:
-    """The size most of the text is set in, counted by characters."""
+    """The size most of the text is set in, counted by characters outside the margins."""
     sizes: Counter[float] = Counter()
     for boxes in pages:
         for box in boxes:
-            for line in box.lines:
+            for line in [] if box.in_margin else box.lines:
                 sizes[round(line.size, 1)] += len(line.text)
     return sizes.most_common(1)[0][0] if sizes else 0.0
 
