@@ -11,12 +11,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from aligner.align import align_sections
 from aligner.clean import clean
 from aligner.config import CleanOptions, PipelineOptions
 from aligner.data import AlignerError, Alignment, Paragraph, Sentence
 from aligner.embed import Embedder, load_embedder
 from aligner.readers import SourceDocument, read_document
-from aligner.sections import align_sections
 from aligner.segment import presegmented, segment
 from aligner.sources import (
     cleaned_blocks,

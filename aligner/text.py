@@ -64,6 +64,22 @@ def foreign_language(text: str) -> str | None:
     return None
 
 
+PINYIN_LETTERS = "a-züāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+"""Letters of pinyin syllables, tone marks included, as a character-class body."""
+_DAMAGE = re.compile(
+    f"[?？\ufffd][{PINYIN_LETTERS}]{{1,7}}[)）]|\ufffd|[?？]![?？]", re.IGNORECASE
+)
+"""Text that a web converter destroyed beyond repair: a character lost to `?` with its
+pinyin gloss left behind (`全球?qū)@Y產`, `轉變?yōu)閷嶋H`), a replacement character, the `?!?`
+that ends a garbled sentence. The bytes after such a gloss are the tail of a GBK
+sequence whose lead byte is gone, so the lost characters cannot be told with confidence."""
+
+
+def damage_count(text: str) -> int:
+    """How many places in `text` are damaged beyond repair (see `_DAMAGE`)."""
+    return len(_DAMAGE.findall(text))
+
+
 # ---------------------------------------------------------------- quotation marks
 
 CURLY_QUOTES = {

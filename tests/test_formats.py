@@ -266,6 +266,8 @@ def test_round_trip_keeps_pairs_ids_and_documents(
     back = read_alignments(str(written(tmp_path, [interview, press], fmt)))
     assert [doc.name for doc in back] == ["interview.txt", "press"]
     expected = rows([interview, press])
+    if fmt == "jsonl":
+        expected = [row for row in expected if row[1] and row[2]]
     if fmt == "tmx":
         expected = [row for row in expected if row[1] and row[2]]
         expected = [
@@ -297,10 +299,12 @@ def test_csv_columns_follow_the_first_document_and_keep_text_exactly(
     tmp_path: Path, interview: Alignment, press: Alignment
 ) -> None:
     raw = written(tmp_path, [press, interview], "csv").read_bytes()
-    assert raw.startswith(b"en,zh,")
-    with (tmp_path / "out.csv").open(encoding="utf-8", newline="") as stream:
+    assert raw.startswith(b"\xef\xbb\xbfen,zh,")
+    with (tmp_path / "out.csv").open(encoding="utf-8-sig", newline="") as stream:
         table = list(csv.DictReader(stream))
-    assert list(table[0]) == ["en", "zh", "score", "type", "en_ids", "zh_ids", "document"]
+    assert list(table[0]) == [
+        "en", "zh", "score", "type", "en_ids", "zh_ids", "document", "damaged"
+    ]
     second_press_row = table[1]
     assert second_press_row["type"] == "2-1"
     assert (second_press_row["en_ids"], second_press_row["zh_ids"]) == ("1 2", "1")
@@ -310,18 +314,21 @@ def test_csv_columns_follow_the_first_document_and_keep_text_exactly(
     assert back[1].src_lang == "en" and back[1].name == "interview.txt"
 
 
-def test_csv_saved_by_a_spreadsheet_with_a_bom_reads_back(tmp_path: Path, press: Alignment) -> None:
-    plain = written(tmp_path, [press], "csv")
-    marked = tmp_path / "excel.csv"
-    marked.write_bytes(b"\xef\xbb\xbf" + plain.read_bytes())
-    assert read_alignments(str(marked))[0].beads == read_alignments(str(plain))[0].beads
+def test_csv_without_a_bom_or_the_damaged_column_reads_back(
+    tmp_path: Path, press: Alignment
+) -> None:
+    marked = written(tmp_path, [press], "csv")
+    lines = marked.read_bytes().removeprefix(b"\xef\xbb\xbf").split(b"\r\n")
+    plain = tmp_path / "script.csv"
+    plain.write_bytes(b"\r\n".join(line.rsplit(b",", 1)[0] for line in lines if line))
+    assert read_alignments(str(plain))[0].beads == read_alignments(str(marked))[0].beads
 
 
 def test_tsv_keeps_one_row_per_unit(tmp_path: Path, interview: Alignment) -> None:
     lines = written(tmp_path, [interview], "tsv").read_text(encoding="utf-8").split("\n")
     assert lines[-1] == ""
     assert len(lines[:-1]) == 1 + len(interview.beads)
-    assert all(line.count("\t") == 6 for line in lines[:-1])
+    assert all(line.count("\t") == 7 for line in lines[:-1])
     assert "\tExtra line here.\t" in lines[4]
 
 
@@ -337,6 +344,7 @@ def test_jsonl_rows_use_the_hugging_face_translation_layout(
         "zh_ids": [1],
         "en_ids": [1, 2],
         "document": "interview.txt",
+        "damaged": False,
     }
     assert list(last["translation"]) == ["en", "zh"]
     assert (last["type"], last["en_ids"], last["zh_ids"]) == ("2-1", [1, 2], [1])
@@ -347,10 +355,10 @@ def test_stdout_defaults_to_tsv(
 ) -> None:
     assert write_alignments([press], "-", format_for("-", None)) == 2
     out = capsysbinary.readouterr().out.decode()
-    assert out.splitlines()[0] == "en\tzh\tscore\ttype\ten_ids\tzh_ids\tdocument"
+    assert out.splitlines()[0] == "en\tzh\tscore\ttype\ten_ids\tzh_ids\tdocument\tdamaged"
     assert (
         out.splitlines()[2]
-        == "Sales rose. Profits fell.\t销售额和利润都变了。\t0.6600\t2-1\t1 2\t1\tpress"
+        == "Sales rose. Profits fell.\t销售额和利润都变了。\t0.6600\t2-1\t1 2\t1\tpress\t"
     )
 
 
@@ -421,7 +429,7 @@ def test_filters_apply_to_every_format(
     press: Alignment,
 ) -> None:
     path = written(tmp_path, [interview, press], fmt, **options)
-    only_pairs = fmt in ("tmx", "moses")
+    only_pairs = fmt in ("tmx", "moses", "jsonl")
     assert count_units(path, fmt) == (pairs if only_pairs else kept)
 
 
@@ -445,7 +453,7 @@ def test_filters_apply_to_the_ladder(
 
 
 def test_dedupe_drops_repeats_across_documents(tmp_path: Path, interview: Alignment) -> None:
-    path = written(tmp_path, [interview, interview], "jsonl", dedupe=True)
+    path = written(tmp_path, [interview, interview], "jsonl", dedupe=True, drop_unaligned=False)
     assert len(path.read_text(encoding="utf-8").splitlines()) == len(interview.beads)
 
 
@@ -469,8 +477,8 @@ def test_a_failed_write_leaves_the_old_file_untouched(tmp_path: Path, interview:
 def test_documents_can_come_from_a_generator(
     tmp_path: Path, interview: Alignment, press: Alignment
 ) -> None:
-    out = tmp_path / "pairs.jsonl"
-    assert write_alignments(iter([interview, press]), str(out), "jsonl") == 7
+    out = tmp_path / "pairs.csv"
+    assert write_alignments(iter([interview, press]), str(out), "csv") == 7
 
 
 def test_merge_chains_files_of_any_readable_format(
@@ -543,3 +551,39 @@ def test_jsonl_with_non_text_translation_is_refused(tmp_path: Path) -> None:
     bad.write_text('{"translation": {"zh": 1, "en": "x"}}\n', encoding="utf-8")
     with pytest.raises(AlignerError, match="bad.jsonl"):
         read_alignments(str(bad))
+
+
+# What a user gets by default (issue: unaligned rows in training data, Excel and the BOM,
+# damage the cleaner could not undo)
+
+
+def test_jsonl_leaves_unaligned_sentences_out_unless_asked(
+    tmp_path: Path, interview: Alignment
+) -> None:
+    default = written(tmp_path, [interview], "jsonl").read_text(encoding="utf-8").splitlines()
+    assert default and all(all(json.loads(line)["translation"].values()) for line in default)
+    kept = written(tmp_path, [interview], "jsonl", drop_unaligned=False)
+    assert len(kept.read_text(encoding="utf-8").splitlines()) == len(interview.beads)
+
+
+def test_csv_starts_with_a_bom_for_spreadsheets_and_tsv_does_not(
+    tmp_path: Path, interview: Alignment
+) -> None:
+    assert written(tmp_path, [interview], "csv").read_bytes().startswith(b"\xef\xbb\xbfzh,en,")
+    assert written(tmp_path, [interview], "tsv").read_bytes().startswith(b"zh\ten\t")
+
+
+def test_damaged_text_is_marked_in_every_format(tmp_path: Path) -> None:
+    damaged = Alignment(
+        "zh", "en",
+        [Sentence("全球?qū)@Y產累計11,494件。", "zh"), Sentence("今天很好。", "zh")],
+        [Sentence("11,494 global patents.", "en"), Sentence("Fine today.", "en")],
+        [Bead((0,), (0,), 0.9), Bead((1,), (1,), 0.9)],
+        name="doc",
+    )
+    tmx = etree.parse(str(written(tmp_path, [damaged], "tmx")))
+    assert [tu.xpath("prop[@type='x-damaged']/text()") for tu in tmx.iter("tu")] == [["yes"], []]
+    table = written(tmp_path, [damaged], "csv").read_text(encoding="utf-8-sig").splitlines()
+    assert [line.rsplit(",", 1)[1] for line in table] == ["damaged", "yes", ""]
+    lines = written(tmp_path, [damaged], "jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["damaged"] for line in lines] == [True, False]

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from aligner.align import align
+from aligner.align import align, align_sections
 from aligner.config import AlignConfig
 from aligner.data import Sentence
-from aligner.sections import align_sections
 from tests.support import BagOfIdsEmbedder
 
 CONFIG = AlignConfig(boundary_weight=0.0)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
+from dataclasses import replace
 from itertools import chain
 from pathlib import Path
 
@@ -95,8 +96,11 @@ def write_alignments(
     """
     chosen = alignment_format(fmt)
     if out == "-" and not chosen.streams_to_stdout:
-        raise AlignerError(f"{fmt} cannot go to stdout: give an output file with -o")
-    return chosen.write(alignments, out, options or ExportOptions())
+        raise AlignerError(f"{fmt} cannot go to stdout: give an output file")
+    options = options or ExportOptions()
+    if options.drop_unaligned is None:
+        options = replace(options, drop_unaligned=not chosen.keeps_unaligned)
+    return chosen.write(alignments, out, options)
 
 
 def read_alignments(path: str) -> list[Alignment]:

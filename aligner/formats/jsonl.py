@@ -31,6 +31,7 @@ def write_jsonl(alignments: Iterable[Alignment], out: str, options: ExportOption
                 f"{unit.src_lang}_ids": list(unit.src_ids),
                 f"{unit.tgt_lang}_ids": list(unit.tgt_ids),
                 "document": unit.document,
+                "damaged": unit.damaged,
             }
             for lang in (unit.src_lang, unit.tgt_lang):
                 if unit.ref_in(lang):
@@ -74,4 +75,6 @@ def _json_unit(line: str, where: str) -> Unit:
         ) from None
 
 
-JSONL = Format("jsonl", "alignment", (".jsonl", ".ndjson"), write_jsonl, read_jsonl)
+JSONL = Format(
+    "jsonl", "alignment", (".jsonl", ".ndjson"), write_jsonl, read_jsonl, keeps_unaligned=False
+)

@@ -35,4 +35,6 @@ def write_moses(alignments: Iterable[Alignment], out: str, options: ExportOption
     return written
 
 
-MOSES = Format("moses", "alignment", (), write_moses, streams_to_stdout=False)
+MOSES = Format(
+    "moses", "alignment", (), write_moses, streams_to_stdout=False, keeps_unaligned=False
+)

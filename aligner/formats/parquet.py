@@ -38,7 +38,7 @@ def write_parquet(alignments: Iterable[Alignment], out: str, options: ExportOpti
     langs = column_langs(first)
     refs = has_refs(first)
     ids = pa.list_(pa.int32())
-    types = [pa.string(), pa.string(), pa.float64(), pa.string(), ids, ids, pa.string()]
+    types = [pa.string(), pa.string(), pa.float64(), pa.string(), ids, ids, pa.string(), pa.bool_()]
     types += [pa.string(), pa.string()] if refs else []
     schema = pa.schema(list(zip(columns(*langs, refs=refs), types)))
     units = iter_units(documents, options)
@@ -53,6 +53,7 @@ def write_parquet(alignments: Iterable[Alignment], out: str, options: ExportOpti
                 [list(unit.ids_in(langs[0])) for unit in batch],
                 [list(unit.ids_in(langs[1])) for unit in batch],
                 [unit.document for unit in batch],
+                [unit.damaged for unit in batch],
             ]
             if refs:
                 values += [[unit.ref_in(lang) for unit in batch] for lang in langs]

@@ -49,6 +49,9 @@ class Format(Generic[WriterT]):
     """False when the format needs a real file (Parquet, a Moses file pair, glossaries)."""
     aliases: tuple[str, ...] = ()
     """Other names accepted for it (`txt` for OmegaT's tab-separated glossary)."""
+    keeps_unaligned: bool = True
+    """Whether unaligned sentences are written (with the other side empty) unless the
+    user says otherwise: not where rows are read as training pairs."""
 
 
 _REGISTRY: dict[Kind, dict[str, Format[Any]]] = {"alignment": {}, "glossary": {}}

@@ -3,9 +3,11 @@
 - Columns are named by language (`zh,en,...` or `en,zh,...`, source first); documents
   of the other direction are written into the same columns by language.
 - Sentence ids are 0-based positions, space-separated (`0 1`).
-- CSV keeps the text exactly and is plain UTF-8 without a BOM, since researchers read it
-  with csv/pandas, where a BOM sticks to the first column name; BOM-marked CSV is
-  accepted on reading.
+- CSV keeps the text exactly and starts with a UTF-8 BOM, as the glossary CSV does: a
+  `.csv` file is what spreadsheets and CAT tools open, and without the BOM Excel shows
+  the Chinese as mojibake. pandas skips the BOM by itself; Python's csv module reads it
+  with `encoding="utf-8-sig"`. CSV sent to stdout, and TSV, have no BOM.
+- The last column, `damaged`, says `yes` when a text carries damage no repair could undo.
 - TSV is read by line-oriented tools, so tabs and line breaks inside a text become
   spaces, and it has no quoting (pandas: `quoting=csv.QUOTE_NONE`).
 - Documents read from a structured format (Word, PDF, subtitles…) add two columns,
@@ -29,13 +31,17 @@ from aligner.io import output_stream
 from aligner.text import Lang
 
 _COLUMN_ORDERS: tuple[tuple[Lang, Lang], ...] = (("zh", "en"), ("en", "zh"))
+_CORE_COLUMNS = 7
+"""Texts, score, type, both id lists and the document: what a pair needs to be read back."""
 # Bare TSV: no quoting at all, so `cut`, `awk` and pandas read it alike.
 _TSV: dict[str, Any] = {"delimiter": "\t", "quoting": csv.QUOTE_NONE, "quotechar": None}
 
 
 def columns(first: Lang, second: Lang, refs: bool = False) -> list[str]:
     """The column names of a pair table (also Parquet's), languages in file order."""
-    names = [first, second, "score", "type", f"{first}_ids", f"{second}_ids", "document"]
+    names = [
+        first, second, "score", "type", f"{first}_ids", f"{second}_ids", "document", "damaged"
+    ]
     return names + [f"{first}_source_ref", f"{second}_source_ref"] if refs else names
 
 
@@ -45,15 +51,18 @@ def column_langs(first: Alignment | None) -> tuple[Lang, Lang]:
 
 
 def header_langs(names: list[str], where: str) -> tuple[Lang, Lang]:
-    """The column languages, after checking the header is ours."""
+    """The column languages, after checking the header is ours: our first seven columns
+    in order (later columns are optional, so files from older versions still read)."""
     for first, second in _COLUMN_ORDERS:
-        if names in (columns(first, second), columns(first, second, refs=True)):
+        if names[:_CORE_COLUMNS] == columns(first, second)[:_CORE_COLUMNS]:
             return first, second
     raise AlignerError(f"{where}: header must be {','.join(columns('zh', 'en'))} (or en first)")
 
 
 def write_csv(alignments: Iterable[Alignment], out: str, options: ExportOptions) -> int:
     with output_stream(out) as stream, text_view(stream) as text:
+        if out != "-":
+            text.write("\ufeff")
         writer = csv.writer(text, lineterminator="\r\n")
         return _write_rows(alignments, writer, str, options)
 
@@ -76,18 +85,19 @@ def _write_rows(
     writer.writerow(columns(*langs, refs=refs))
     written = 0
     for unit in iter_units(documents, options):
-        row = [
-            clean(unit.text_in(langs[0])),
-            clean(unit.text_in(langs[1])),
-            f"{unit.score:.4f}",
-            unit.kind_in(*langs),
-            " ".join(map(str, unit.ids_in(langs[0]))),
-            " ".join(map(str, unit.ids_in(langs[1]))),
-            clean(unit.document),
-        ]
-        if refs:
-            row += [clean(unit.ref_in(langs[0])), clean(unit.ref_in(langs[1]))]
-        writer.writerow(row)
+        writer.writerow(
+            [
+                clean(unit.text_in(langs[0])),
+                clean(unit.text_in(langs[1])),
+                f"{unit.score:.4f}",
+                unit.kind_in(*langs),
+                " ".join(map(str, unit.ids_in(langs[0]))),
+                " ".join(map(str, unit.ids_in(langs[1]))),
+                clean(unit.document),
+                "yes" if unit.damaged else "",
+                *((clean(unit.ref_in(langs[0])), clean(unit.ref_in(langs[1]))) if refs else ()),
+            ]
+        )
         written += 1
     return written
 
@@ -107,6 +117,8 @@ def _table_units(rows: Iterator[list[str]], path: Path) -> Iterator[Unit]:
     if header is None:
         raise AlignerError(f"{path}: the file is empty")
     first, second = header_langs(header, f"{path}:1")
+    ref_columns = [f"{lang}_source_ref" for lang in (first, second)]
+    refs_at = [header.index(name) for name in ref_columns] if ref_columns[0] in header else []
     for number, row in enumerate(rows, start=2):
         if not row:
             continue
@@ -114,7 +126,6 @@ def _table_units(rows: Iterator[list[str]], path: Path) -> Iterator[Unit]:
         if len(row) != len(header):
             raise AlignerError(f"{where}: expected {len(header)} columns, found {len(row)}")
         first_text, second_text, score, _, first_ids, second_ids, document = row[:7]
-        first_ref, second_ref = row[7:] or ("", "")
         yield Unit(
             src_lang=first,
             tgt_lang=second,
@@ -124,8 +135,8 @@ def _table_units(rows: Iterator[list[str]], path: Path) -> Iterator[Unit]:
             src_ids=_spaced_ids(first_ids, where),
             tgt_ids=_spaced_ids(second_ids, where),
             document=document,
-            src_ref=first_ref,
-            tgt_ref=second_ref,
+            src_ref=row[refs_at[0]] if refs_at else "",
+            tgt_ref=row[refs_at[1]] if refs_at else "",
         )
 
 

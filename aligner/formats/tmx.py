@@ -83,6 +83,7 @@ def _translation_unit(
         ("x-score", f"{unit.score:.4f}"),
         ("x-type", unit.kind_in(unit.src_lang, unit.tgt_lang)),
         ("x-source", location.strip()),
+        *((("x-damaged", "yes"),) if unit.damaged else ()),
     ):
         etree.SubElement(tu, "prop", type=kind).text = value
     for lang, text in ((unit.src_lang, src_text), (unit.tgt_lang, tgt_text)):
@@ -163,4 +164,4 @@ def _tmx_unit(tu: etree._Element, header_lang: str | None, path: Path) -> Unit |
     )
 
 
-TMX = Format("tmx", "alignment", (".tmx",), write_tmx, read_tmx)
+TMX = Format("tmx", "alignment", (".tmx",), write_tmx, read_tmx, keeps_unaligned=False)

@@ -15,7 +15,7 @@ from itertools import chain
 from aligner.config import ExportOptions
 from aligner.data import AlignerError, Alignment, Bead, Sentence
 from aligner.formats.output import XML_ILLEGAL
-from aligner.text import Lang, Script, detect_script
+from aligner.text import Lang, Script, damage_count, detect_script
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +52,12 @@ class Unit:
     def kind_in(self, first: Lang, second: Lang) -> str:
         """The bead type counted in a file's column order, e.g. `1-2`."""
         return f"{len(self.ids_in(first))}-{len(self.ids_in(second))}"
+
+    @property
+    def damaged(self) -> bool:
+        """Whether either text carries damage no repair could undo, so a translator
+        checks the pair before it enters a translation memory."""
+        return bool(damage_count(self.src_text) or damage_count(self.tgt_text))
 
 
 def iter_units(alignments: Iterable[Alignment], options: ExportOptions) -> Iterator[Unit]:

@@ -6,14 +6,17 @@ else in the readers, so moving them changes one import.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
 from aligner.io import decode, read_text
 from aligner.readers.document import Block, SourceDocument
-from aligner.split import BLANK_LINES
 
 __all__ = ["decode", "read_plain", "read_text"]
+
+BLANK_LINES = re.compile(r"\n[^\S\n]*\n\s*")
+"""Blank-line paragraph breaks, as the splitter finds them (aligner.split.BLANK_LINES)."""
 
 
 def read_plain(path: Path) -> SourceDocument:

@@ -22,7 +22,7 @@ import logging
 from collections.abc import Sequence
 from itertools import groupby
 
-from aligner.align import align
+from aligner.align.engine import align
 from aligner.config import AlignConfig
 from aligner.data import Bead, Sentence
 from aligner.embed import Embedder
