@@ -15,7 +15,6 @@ from collections import Counter
 from pathlib import Path
 
 import lxml.html
-import trafilatura
 from lxml import etree
 
 from aligner.data import AlignerError
@@ -82,6 +81,8 @@ def read_html_bytes(data: bytes, path: Path) -> SourceDocument:
         tree = _parse(data, path, guesses)
     except (etree.ParserError, ValueError) as error:
         raise AlignerError(f"{path}: not a readable HTML page ({error})") from None
+    import trafilatura  # a second to import: only when a page is read
+
     landmark_texts = _count_skipped(tree, dropped)
     everything = BlockList()
     read_markup(tree, everything, Counter())

@@ -16,16 +16,14 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-from pdfminer.high_level import extract_pages
-from pdfminer.layout import LTChar, LTPage, LTTextBox, LTTextLine
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdfparser import PDFSyntaxError
-from pdfminer.psparser import PSEOF, PSSyntaxError
+from typing import TYPE_CHECKING
 
 from aligner.data import AlignerError
 from aligner.readers.common import BlockList, check_file, join_wrapped
 from aligner.readers.document import SourceDocument
+
+if TYPE_CHECKING:
+    from pdfminer.layout import LTPage, LTTextLine
 
 MARGIN = 0.1
 """Share of the page height at the top and at the bottom where running heads live."""
@@ -71,12 +69,16 @@ class _Paragraph:
 
 
 def _line(line: LTTextLine) -> _Line:
+    from pdfminer.layout import LTChar
+
     sizes = [char.size for char in line if isinstance(char, LTChar)]
     size = sum(sizes) / len(sizes) if sizes else 0.0
     return _Line(" ".join(line.get_text().split()), line.x0, line.x1, size)
 
 
 def _boxes(page: LTPage, number: int) -> list[_Box]:
+    from pdfminer.layout import LTTextBox, LTTextLine
+
     boxes = []
     for element in page:
         if not isinstance(element, LTTextBox):
@@ -90,6 +92,12 @@ def _boxes(page: LTPage, number: int) -> list[_Box]:
 
 
 def _pages(path: Path) -> Iterator[list[_Box]]:
+    """Each page's text boxes; pdfminer is imported here, when a PDF is read."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psparser import PSEOF, PSSyntaxError
+
     try:
         for number, page in enumerate(extract_pages(path), start=1):
             yield _boxes(page, number)
