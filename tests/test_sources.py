@@ -4,6 +4,7 @@ bilingual files become beads, and each format of the seed aligns to the text's p
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 
 from aligner.data import AlignerError
 from aligner.embed import Embedder
+from aligner.formats import write_alignments
 from aligner.pipeline import align_document
 from aligner.readers import Block, SourceDocument, read_document
 from aligner.sources import cleaned_blocks, mixed_paragraphs
@@ -100,6 +102,21 @@ def test_a_bilingual_file_cannot_be_one_side_of_a_pair(tmp_path: Path) -> None:
         align_document(path, INTERVIEW, embedder=HashEmbedder())
 
 
+class LookupEmbedder:
+    """Texts in one group share a vector; any other text gets its own."""
+
+    name = "lookup"
+
+    def __init__(self, groups: list[list[str]]) -> None:
+        self.group = {text: number for number, texts in enumerate(groups) for text in texts}
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = np.zeros((len(texts), 64), dtype=np.float32)
+        for row, text in enumerate(texts):
+            vectors[row, self.group.get(text, 32 + zlib.crc32(text.encode()) % 32)] = 1.0
+        return vectors
+
+
 class MemoEmbedder:
     """The real model, each distinct text embedded once across the whole module."""
 
@@ -154,3 +171,35 @@ def test_the_seed_in_every_format_aligns_to_the_text_versions_pairs(
     expected = pairs(INTERVIEW, memo)
     assert len(expected) > 20
     assert pairs(_write(kind, tmp_path / f"seed.{kind}", paragraphs), memo) == expected
+
+
+def test_subtitles_align_into_a_bilingual_srt_that_keeps_the_times(tmp_path: Path) -> None:
+    zh = tmp_path / "film.zh.srt"
+    en = tmp_path / "film.en.srt"
+    zh.write_text(
+        "1\n00:00:01,000 --> 00:00:02,500\n<i>你好。</i>\n\n2\n00:00:03,000 --> 00:00:04,000\n"
+        "再見。\n",
+        "utf-8",
+    )
+    en.write_text(
+        "1\n00:00:01,100 --> 00:00:02,400\nHello.\n\n2\n00:00:03,000 --> 00:00:04,200\nGoodbye.\n",
+        "utf-8",
+    )
+    document = align_document(
+        zh, en, embedder=LookupEmbedder([["你好。", "Hello."], ["再見。", "Goodbye."]])
+    )
+    assert [s.times for s in document.alignment.src] == [(1.0, 2.5), (3.0, 4.0)]
+    assert document.dropped == {"srt: formatting tags": 2}
+    out = tmp_path / "film.bi.srt"
+    write_alignments([document.alignment], str(out), "srt")
+    assert out.read_text("utf-8") == (
+        "1\n00:00:01,000 --> 00:00:02,500\n你好。\nHello.\n\n"
+        "2\n00:00:03,000 --> 00:00:04,000\n再見。\nGoodbye.\n\n"
+    )
+
+
+def test_srt_output_needs_subtitles_as_input(tmp_path: Path) -> None:
+    document = align_document(INTERVIEW, embedder=HashEmbedder())
+    with pytest.raises(AlignerError, match=r"\.srt output needs subtitles as input"):
+        write_alignments([document.alignment], str(tmp_path / "out.srt"), "srt")
+    assert not (tmp_path / "out.srt").exists()

@@ -36,7 +36,7 @@ OutputFormat = Annotated[
     str | None,
     typer.Option(
         "--format", "-f", metavar="FORMAT",
-        help="tmx, csv, tsv, jsonl, align, moses, parquet (default: from the extension).",
+        help="tmx, csv, tsv, jsonl, align, moses, parquet, srt (default: from the extension).",
     ),
 ]
 SrcLang = Annotated[

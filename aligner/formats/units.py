@@ -25,7 +25,8 @@ class Unit:
     Empty ids mean the row came from a file that does not record them (e.g. a TMX
     from another tool); `zh_script` is None when the file does not say. `src_ref` and
     `tgt_ref` say where each side came from in its document (`page 3 para 2`), empty
-    for plain text.
+    for plain text; `times` are a subtitle bead's start and end in seconds (its source
+    cues', else its target cues').
     """
 
     src_lang: Lang
@@ -39,6 +40,7 @@ class Unit:
     zh_script: Script | None = None
     src_ref: str = ""
     tgt_ref: str = ""
+    times: tuple[float, float] | None = None
 
     def text_in(self, lang: Lang) -> str:
         return self.src_text if lang == self.src_lang else self.tgt_text
@@ -98,7 +100,14 @@ def _unit_of(alignment: Alignment, bead: Bead) -> Unit:
         zh_script=alignment.zh_script,
         src_ref=_refs(alignment.src, bead.src),
         tgt_ref=_refs(alignment.tgt, bead.tgt),
+        times=_times(alignment.src, bead.src) or _times(alignment.tgt, bead.tgt),
     )
+
+
+def _times(sentences: list[Sentence], ids: tuple[int, ...]) -> tuple[float, float] | None:
+    """From the first start to the last end of a bead side's subtitle cues."""
+    spans = [span for i in ids if (span := sentences[i].times) is not None]
+    return (min(s for s, _ in spans), max(e for _, e in spans)) if spans else None
 
 
 def _refs(sentences: list[Sentence], ids: tuple[int, ...]) -> str:
