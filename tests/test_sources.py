@@ -203,3 +203,19 @@ def test_srt_output_needs_subtitles_as_input(tmp_path: Path) -> None:
     with pytest.raises(AlignerError, match=r"\.srt output needs subtitles as input"):
         write_alignments([document.alignment], str(tmp_path / "out.srt"), "srt")
     assert not (tmp_path / "out.srt").exists()
+
+
+def test_batch_finds_documents_of_every_readable_format(tmp_path: Path) -> None:
+    from aligner.batch import find_documents
+
+    for name in ("book.zh.docx", "book.en.pdf", "notes.md", "memory.tmx", "page.html"):
+        (tmp_path / name).write_bytes(b"x")
+    (tmp_path / "gold.align").write_text("[0]:[0]\n", "utf-8")
+    documents, problems = find_documents(tmp_path)
+    assert problems == []
+    assert sorted((d.name, tuple(p.name for p in d.inputs)) for d in documents) == [
+        ("book", ("book.zh.docx", "book.en.pdf")),
+        ("memory", ("memory.tmx",)),
+        ("notes", ("notes.md",)),
+        ("page", ("page.html",)),
+    ]
