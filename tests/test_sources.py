@@ -219,3 +219,40 @@ def test_batch_finds_documents_of_every_readable_format(tmp_path: Path) -> None:
         ("notes", ("notes.md",)),
         ("page", ("page.html",)),
     ]
+
+
+def test_report_says_what_reading_left_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from aligner import embed
+    from aligner.cli import app
+
+    monkeypatch.setattr(embed, "load_embedder", lambda model=None, device="cpu": HashEmbedder())
+    source = write_docx(tmp_path / "mixed.docx", ["第一段。", "First paragraph."], set())
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(app, ["align", str(source), "-o", str(out), "--report", "-q"])
+    assert result.exit_code == 0, result.output
+    assert "reading left out: docx: running headers/footers 1" in result.output
+    assert out.read_text("utf-8-sig").splitlines()[0].endswith("zh_source_ref,en_source_ref")
+
+
+@pytest.mark.parametrize("name", ["scan.pdf", "broken.docx"])
+def test_bad_documents_fail_in_one_line_without_output(tmp_path: Path, name: str) -> None:
+    from typer.testing import CliRunner
+
+    from aligner.cli import app
+
+    source = tmp_path / name
+    if name == "scan.pdf":
+        from reportlab.pdfgen.canvas import Canvas
+
+        canvas = Canvas(str(source))
+        canvas.showPage()
+        canvas.save()
+    else:
+        source.write_bytes(b"PK\x03\x04 damaged")
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(app, ["align", str(source), "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1 and name in result.output
+    assert not out.exists()
