@@ -80,6 +80,32 @@ def damage_count(text: str) -> int:
     return len(_DAMAGE.findall(text))
 
 
+_NEUTRAL_PUNCTUATION = frozenset(
+    ".,;:!?'\"()[]<>-–—…“”‘’「」『』《》〈〉、，。；：！？（）【】·・/"
+)
+"""Punctuation that ordinary sentences carry: neither language nor junk."""
+
+
+def linguistic_share(text: str) -> float:
+    """Share of a text's characters (spaces and ordinary punctuation aside) that are Han,
+    Latin letters or digits: 1 for a sentence, near 0 for a code fence or binary junk."""
+    content = kept = 0
+    for char in text:
+        if char.isspace() or char in _NEUTRAL_PUNCTUATION:
+            continue
+        content += 1
+        if char.isdigit() or (char.isalpha() and (HAN.match(char) or LATIN_LETTER.match(char))):
+            kept += 1
+    return kept / content if content else 0.0
+
+
+def is_language(text: str) -> bool:
+    """Whether a sentence is language to align, not a code fence (```` ```python ````), a
+    row of symbols or junk: mostly Han, Latin letters or digits (no sentence of MAC-Dev,
+    the Bible set or the seeds falls below 0.8)."""
+    return linguistic_share(text) >= 0.7
+
+
 # ---------------------------------------------------------------- quotation marks
 
 CURLY_QUOTES = {

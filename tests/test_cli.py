@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import inspect
 import io
 import json
 import os
@@ -17,7 +16,6 @@ from typer.testing import CliRunner
 
 from aligner import embed
 from aligner.cli import app
-from aligner.config import AlignConfig
 from aligner.embed import Embedder
 from aligner.formats import parse_ladder
 from tests.support import SEEDS
@@ -308,13 +306,3 @@ def test_a_repair_can_be_switched_off(tmp_path: Path) -> None:
     assert "產(chǎn)" in out.read_text(encoding="utf-8")
     code, _, stderr = run("align", str(INTERVIEW), "-o", str(out), "-q", "--no-repair", "spelling")
     assert code == 1 and "pinyin-glosses" in stderr
-
-
-@pytest.mark.parametrize("command", ["align_command", "batch_command"])
-def test_command_defaults_are_the_engine_defaults(command: str) -> None:
-    """The CLI imports the engine lazily, so its defaults are literals; keep them in step."""
-    from aligner import cli
-
-    parameters = inspect.signature(getattr(cli, command)).parameters
-    for name in ("max_align", "embedded_run"):
-        assert parameters[name].default == getattr(AlignConfig, name)

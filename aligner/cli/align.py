@@ -39,7 +39,7 @@ from aligner.cli.common import (
 )
 from aligner.cli.main import app
 from aligner.config import AlignConfig, ExportOptions
-from aligner.formats import format_for, write_alignments
+from aligner.formats import check_destination, format_for, write_alignments
 
 
 @app.command("align")
@@ -85,6 +85,7 @@ def align_command(
     def run() -> None:
         check_outputs(inputs, [output, glossary] if glossary else [output])
         fmt = format_for(output, output_format)
+        check_destination(fmt, output)
         export = export_options(min_score, types, drop_unaligned, dedupe, zh_code, en_code)
         if glossary:
             from aligner.formats import glossary_format

@@ -24,12 +24,16 @@ from aligner.cli.common import (
 )
 from aligner.cli.main import app
 from aligner.config import ExportOptions
+from aligner.data import AlignerError
 
 
 @app.command("convert")
 def convert_command(
     source: Annotated[
-        str, typer.Argument(metavar="FILE", help="A tmx, csv, tsv, jsonl or parquet file.")
+        str,
+        typer.Argument(
+            metavar="FILE", help="A tmx, csv, tsv, jsonl or parquet file, or a review project."
+        ),
     ],
     output: OutputTarget,
     output_format: OutputFormat = None,
@@ -39,12 +43,33 @@ def convert_command(
     dedupe: Dedupe = False,
     zh_code: ZhCode = None,
     en_code: EnCode = ExportOptions.en_code,
+    confirmed_only: Annotated[
+        bool,
+        typer.Option("--confirmed-only", help="Review project: export its confirmed beads only."),
+    ] = False,
+    triage: Annotated[
+        float | None,
+        typer.Option(
+            metavar="SCORE",
+            help="Review project: write OUT's .ready file (confirmed or scoring at least "
+            "this) and .to-review file instead of OUT.",
+        ),
+    ] = None,
 ) -> None:
-    """Convert aligned pairs between formats (TMX to JSONL, for example)."""
+    """Convert aligned pairs between formats (TMX to JSONL, for example), or export a
+    review project."""
     from aligner.formats import convert
+    from aligner.review.exports import convert_project
+    from aligner.review.storage import is_review_project
 
     def run() -> int:
         options = export_options(min_score, types, drop_unaligned, dedupe, zh_code, en_code)
+        if is_review_project(source):
+            return convert_project(source, output, output_format, options, confirmed_only, triage)
+        if confirmed_only or triage is not None:
+            raise AlignerError(
+                f"{source}: --confirmed-only and --triage need a review project"
+            )
         return convert(source, output, output_format, options)
 
     written = run_reporting_errors(run)

@@ -21,6 +21,7 @@ Choices a reader of the files needs to know:
 from __future__ import annotations
 
 import csv
+import importlib.util
 from collections.abc import Iterable
 from dataclasses import replace
 from itertools import chain
@@ -67,6 +68,7 @@ __all__ = [
     "Format",
     "Unit",
     "alignment_format",
+    "check_destination",
     "convert",
     "format_for",
     "format_ladder_line",
@@ -87,6 +89,16 @@ READABLE_FORMATS = tuple(fmt.name for fmt in formats("alignment") if fmt.read is
 """Those whose files hold whole pairs, so they can be read back, converted and merged."""
 
 
+def check_destination(fmt: str, out: str) -> None:
+    """Fail before any work when `fmt` cannot be written to `out`: a format that needs a
+    real file sent to stdout, or one whose optional library is not installed."""
+    chosen = alignment_format(fmt)
+    if out == "-" and not chosen.streams_to_stdout:
+        raise AlignerError(f"{fmt} cannot go to stdout: give an output file")
+    if chosen.requires is not None and importlib.util.find_spec(chosen.requires) is None:
+        raise AlignerError(f"{fmt} needs {chosen.requires}: pip install 'aligner[{fmt}]'")
+
+
 def write_alignments(
     alignments: Iterable[Alignment], out: str, fmt: str, options: ExportOptions | None = None
 ) -> int:
@@ -95,9 +107,8 @@ def write_alignments(
     `out` may be "-" for stdout; for Moses it is the corpus name, giving
     `out.en-zh.zh` and `out.en-zh.en`. Files appear only once complete.
     """
+    check_destination(fmt, out)
     chosen = alignment_format(fmt)
-    if out == "-" and not chosen.streams_to_stdout:
-        raise AlignerError(f"{fmt} cannot go to stdout: give an output file")
     options = options or ExportOptions()
     if options.drop_unaligned is None:
         options = replace(options, drop_unaligned=not chosen.keeps_unaligned)

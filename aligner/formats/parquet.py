@@ -83,5 +83,11 @@ def read_parquet(path: Path) -> Iterator[Unit]:
 
 
 PARQUET = Format(
-    "parquet", "alignment", (".parquet",), write_parquet, read_parquet, streams_to_stdout=False
+    "parquet",
+    "alignment",
+    (".parquet",),
+    write_parquet,
+    read_parquet,
+    streams_to_stdout=False,
+    requires="pyarrow",
 )

@@ -49,6 +49,8 @@ class Format(Generic[WriterT]):
     """False when the format needs a real file (Parquet, a Moses file pair, glossaries)."""
     aliases: tuple[str, ...] = ()
     """Other names accepted for it (`txt` for OmegaT's tab-separated glossary)."""
+    requires: str | None = None
+    """A module the writer needs that is an optional extra (`pyarrow` for Parquet)."""
     keeps_unaligned: bool = True
     """Whether unaligned sentences are written (with the other side empty) unless the
     user says otherwise: not where rows are read as training pairs."""
