@@ -213,3 +213,60 @@ def write_markdown(path: Path, paragraphs: list[str], headings: set[int]) -> Pat
             parts.append("```python\nprint('not prose')\n```\n")
     path.write_text("\n".join(parts), encoding="utf-8")
     return path
+
+
+XLIFF_12 = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+ <file original="interview.docx" source-language="zh-TW" target-language="en-US" datatype="x">
+  <body>
+   <group id="g1">
+    <trans-unit id="u1">
+     <source>商湯科技<g id="1">目前</g>已經是領先企業。<x id="2"/></source>
+     <target>SenseTime is <g id="1">now</g> a leading company.<x id="2"/></target>
+     <alt-trans><source>舊的</source><target>Old suggestion</target></alt-trans>
+    </trans-unit>
+   </group>
+   <trans-unit id="u2"><source>沒有譯文。</source></trans-unit>
+   <trans-unit id="u3" translate="no"><source>ID-42</source><target>ID-42</target></trans-unit>
+   <trans-unit id="u4">
+    <source>第一句。第二句。</source>
+    <seg-source><mrk mtype="seg" mid="1">第一句。</mrk><mrk mtype="seg" mid="2">第二句。</mrk>
+    </seg-source>
+    <target><mrk mtype="seg" mid="1">First.</mrk> <mrk mtype="seg" mid="2">Second.</mrk></target>
+   </trans-unit>
+   <trans-unit id="u5">
+    <source>按<bpt id="1">&lt;b&gt;</bpt>這裡<ept id="1">&lt;/b&gt;</ept></source>
+    <target>Click <bpt id="1">&lt;b&gt;</bpt>here<ept id="1">&lt;/b&gt;</ept></target></trans-unit>
+  </body>
+ </file>
+</xliff>
+"""
+
+XLIFF_2 = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en" trgLang="zh-CN">
+ <file id="f1">
+  <unit id="1">
+   <segment id="s1"><source>Hello <pc id="1">world</pc>.</source>
+    <target>你好，<pc id="1">世界</pc>。</target></segment>
+   <ignorable><source> </source></ignorable>
+   <segment id="s2"><source>Press <ph id="2" disp="{0}"/>now.</source>
+    <target>現在按<ph id="2"/>。</target></segment>
+  </unit>
+  <unit id="2"><segment><source>Untranslated.</source></segment></unit>
+ </file>
+</xliff>
+"""
+
+
+def tmx_text(pairs: list[tuple[str, str]], srclang: str = "en") -> str:
+    units = "".join(
+        f'<tu tuid="t{n}"><tuv xml:lang="zh-CN"><seg>{zh}</seg></tuv>'
+        f'<tuv xml:lang="en-US"><seg>{en}</seg></tuv></tu>'
+        for n, (zh, en) in enumerate(pairs, start=1)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><tmx version="1.4"><header creationtool="t" '
+        f'creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" srclang="{srclang}" '
+        f'datatype="plaintext"/><body>{units}<tu><tuv xml:lang="en"><seg>Alone.</seg></tuv></tu>'
+        "</body></tmx>"
+    )

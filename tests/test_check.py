@@ -11,8 +11,8 @@ from aligner import embed
 from aligner.check import MIN_NEIGHBOURHOOD, check_units, uses_csls
 from aligner.cli import app
 from aligner.readers import SourceUnit
+from tests.reader_fixtures import tmx_text
 from tests.support import BagOfIdsEmbedder
-from tests.test_readers import tmx_text
 
 
 def memory(count: int, swapped: set[int]) -> list[SourceUnit]:

@@ -18,7 +18,9 @@ from aligner.pipeline import align_document
 from aligner.readers import Block, SourceDocument, read_document
 from aligner.sources import cleaned_blocks, mixed_paragraphs
 from tests.reader_fixtures import (
+    XLIFF_12,
     html_page,
+    tmx_text,
     write_docx,
     write_epub,
     write_markdown,
@@ -28,7 +30,6 @@ from tests.reader_fixtures import (
     write_vtt,
 )
 from tests.support import INTERVIEW, HashEmbedder
-from tests.test_readers import XLIFF_12, tmx_text
 
 HEADING = "訪談摘錄 Interview excerpts"
 _NOT_COMPARED = re.compile("[\\s\ue000-\uf8ff]")
