@@ -32,21 +32,33 @@ class Paragraph:
     """A run of text in one language, in document order.
 
     `index` is the paragraph's position in the whole document (both languages share
-    one numbering), so the aligner can tell which paragraphs were neighbours.
+    one numbering), so the aligner can tell which paragraphs were neighbours. `ref`
+    says where it came from (`page 3 para 2`, `cue 12`; empty for plain text),
+    `section` which heading or chapter it falls under (no bead crosses sections), and
+    `times` a subtitle cue's start and end in seconds.
     """
 
     lang: Lang
     text: str
     index: int
+    ref: str = ""
+    section: int = 0
+    times: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
 class Sentence:
-    """One sentence; its id is its position in its language's sentence list."""
+    """One sentence; its id is its position in its language's sentence list.
+
+    `ref`, `section` and `times` are its paragraph's (see `Paragraph`).
+    """
 
     text: str
     lang: Lang
     paragraph: int = 0
+    ref: str = ""
+    section: int = 0
+    times: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)

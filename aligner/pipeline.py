@@ -8,16 +8,22 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from aligner.align import align
+from aligner.align import align_sections
 from aligner.clean import REPAIR_NAMES, clean
 from aligner.config import CleanOptions, PipelineOptions
 from aligner.data import AlignerError, Alignment, Paragraph, Sentence
 from aligner.embed import Embedder, load_embedder
-from aligner.io import read_text
+from aligner.readers import SourceDocument, read_document
 from aligner.segment import presegmented, segment
+from aligner.sources import (
+    cleaned_blocks,
+    mixed_paragraphs,
+    monolingual_paragraphs,
+    units_alignment,
+)
 from aligner.split import dominant_language, split_languages, split_monolingual
 from aligner.text import LANGUAGE_NAMES, Lang, detect_script, foreign_language
 
@@ -26,10 +32,20 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class AlignedDocument:
-    """The aligned document plus what cleaning repaired, for `--report`."""
+    """The aligned document plus what cleaning repaired and what the readers left out
+    (`pdf: page numbers`), for `--report`."""
 
     alignment: Alignment
     repairs: Counter[str]
+    dropped: Counter[str] = field(default_factory=Counter)
+
+
+def _read(path: Path, repairs: Counter[str], dropped: Counter[str]) -> SourceDocument:
+    """Any supported document; what its reader guessed or left out is counted."""
+    document = read_document(path)
+    repairs.update(document.repairs)
+    dropped.update({f"{document.kind}: {what}": n for what, n in document.dropped.items()})
+    return document
 
 
 def _clean_lines(text: str, options: CleanOptions, repairs: Counter[str]) -> str:
@@ -38,10 +54,19 @@ def _clean_lines(text: str, options: CleanOptions, repairs: Counter[str]) -> str
     return cleaned.text
 
 
-def _sentences_of(text: str, lang: Lang, options: PipelineOptions, origin: str) -> list[Sentence]:
-    """One monolingual file's sentences; presegmented input keeps line numbers as ids."""
+def _sentences_of(
+    text: str, lang: Lang, options: PipelineOptions, document: SourceDocument
+) -> list[Sentence]:
+    """One monolingual file's sentences; presegmented input keeps line numbers as ids; a
+    structured document's sentences keep their paragraph's reference and section."""
+    origin = str(document.path)
     if options.presegmented:
+        if document.plain_text is None:
+            raise AlignerError(f"{origin}: presegmented input must be plain text")
         sentences = presegmented(text, lang)
+    elif document.plain_text is None:
+        paragraphs = monolingual_paragraphs(cleaned_blocks(document, text), lang)
+        sentences = segment(paragraphs, options.segment)
     else:
         sentences = segment(split_monolingual(text, lang), options.segment)
     if not any(sentence.text.strip() for sentence in sentences):
@@ -70,8 +95,10 @@ def _aligned(
     options: PipelineOptions,
     name: str,
     repairs: Counter[str],
+    mixed: bool,
 ) -> AlignedDocument:
-    """Align two sentence lists; the TMX language code follows the Chinese side's script."""
+    """Align two sentence lists, section by section where the documents have headings;
+    the TMX language code follows the Chinese side's script."""
     zh_sentences = src if langs[0] == "zh" else tgt
     logger.info(
         "%s: aligning %d %s and %d %s sentences",
@@ -82,7 +109,7 @@ def _aligned(
         tgt_lang=langs[1],
         src=src,
         tgt=tgt,
-        beads=align(src, tgt, embedder, options.align),
+        beads=align_sections(src, tgt, embedder, options.align, shared_numbering=mixed),
         name=name,
         zh_script=detect_script("".join(sentence.text for sentence in zh_sentences)),
         repairs=sum(repairs[kind] for kind in REPAIR_NAMES),
@@ -96,8 +123,16 @@ def align_pair(
     """Align two monolingual files (languages detected unless given)."""
     options = options or PipelineOptions()
     repairs: Counter[str] = Counter()
-    src_text = _clean_lines(read_text(src_path, repairs), options.clean, repairs)
-    tgt_text = _clean_lines(read_text(tgt_path, repairs), options.clean, repairs)
+    dropped: Counter[str] = Counter()
+    src_document = _read(src_path, repairs, dropped)
+    tgt_document = _read(tgt_path, repairs, dropped)
+    for document in (src_document, tgt_document):
+        if document.bilingual:
+            raise AlignerError(
+                f"{document.path}: is already bilingual ({document.kind}); align it on its own"
+            )
+    src_text = _clean_lines(src_document.text, options.clean, repairs)
+    tgt_text = _clean_lines(tgt_document.text, options.clean, repairs)
     src_lang = _language_of(src_text, options.src_lang, str(src_path))
     tgt_lang = _language_of(tgt_text, options.tgt_lang, str(tgt_path))
     if src_path.resolve() == tgt_path.resolve():
@@ -107,9 +142,13 @@ def align_pair(
             f"both {src_path} and {tgt_path} are {LANGUAGE_NAMES[src_lang]}; "
             "give one Chinese and one English file (or name each file's language)"
         )
-    src = _sentences_of(src_text, src_lang, options, str(src_path))
-    tgt = _sentences_of(tgt_text, tgt_lang, options, str(tgt_path))
-    return _aligned((src_lang, tgt_lang), src, tgt, embedder, options, src_path.name, repairs)
+    src = _sentences_of(src_text, src_lang, options, src_document)
+    tgt = _sentences_of(tgt_text, tgt_lang, options, tgt_document)
+    aligned = _aligned(
+        (src_lang, tgt_lang), src, tgt, embedder, options, src_path.name, repairs, mixed=False
+    )
+    aligned.dropped = dropped
+    return aligned
 
 
 def align_mixed(
@@ -123,8 +162,22 @@ def align_mixed(
             "one sentence per line each"
         )
     repairs: Counter[str] = Counter()
-    text = _clean_lines(read_text(path, repairs), options.clean, repairs)
-    paragraphs = _without_foreign_paragraphs(split_languages(text), repairs)
+    dropped: Counter[str] = Counter()
+    document = _read(path, repairs, dropped)
+    if document.bilingual:
+        clean_options = options.clean
+
+        def clean_text(text: str) -> str:
+            return _clean_lines(text, clean_options, repairs)
+
+        alignment = units_alignment(document, options.src_lang, clean_text)
+        return AlignedDocument(alignment, repairs, dropped)
+    text = _clean_lines(document.text, options.clean, repairs)
+    if document.plain_text is None:
+        paragraphs = mixed_paragraphs(cleaned_blocks(document, text))
+    else:
+        paragraphs = split_languages(text)
+    paragraphs = _without_foreign_paragraphs(paragraphs, repairs)
     by_lang: dict[Lang, list[Paragraph]] = {"zh": [], "en": []}
     for paragraph in paragraphs:
         by_lang[paragraph.lang].append(paragraph)
@@ -137,7 +190,11 @@ def align_mixed(
     src_lang, tgt_lang = options.direction()
     src = segment(by_lang[src_lang], options.segment)
     tgt = segment(by_lang[tgt_lang], options.segment)
-    return _aligned((src_lang, tgt_lang), src, tgt, embedder, options, path.name, repairs)
+    aligned = _aligned(
+        (src_lang, tgt_lang), src, tgt, embedder, options, path.name, repairs, mixed=True
+    )
+    aligned.dropped = dropped
+    return aligned
 
 
 def _without_foreign_paragraphs(

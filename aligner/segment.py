@@ -153,7 +153,14 @@ def segment(
     for paragraph in paragraphs:
         split = _chinese_sentences if paragraph.lang == "zh" else _english_sentences
         sentences.extend(
-            Sentence(text, paragraph.lang, paragraph=paragraph.index)
+            Sentence(
+                text,
+                paragraph.lang,
+                paragraph=paragraph.index,
+                ref=paragraph.ref,
+                section=paragraph.section,
+                times=paragraph.times,
+            )
             for text in split(paragraph.text, options)
         )
     return sentences

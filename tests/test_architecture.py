@@ -13,9 +13,9 @@ LAYERS: list[set[str]] = [
     {"data"},
     {"config", "io"},
     {"clean", "split", "segment", "embed", "readers"},
-    {"align"},
+    {"align", "sources"},
     {"pipeline", "formats"},
-    {"glossary", "evaluate"},
+    {"glossary", "evaluate", "check"},
     {"batch", "review"},
     {"cli", "__init__"},
 ]

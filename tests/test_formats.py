@@ -128,7 +128,7 @@ def test_format_for_reads_extension_and_explicit_choice() -> None:
 
 
 def test_one_registry_holds_both_kinds_and_each_name_selects_one_format() -> None:
-    assert FORMATS == ("tmx", "csv", "tsv", "jsonl", "align", "moses", "parquet")
+    assert FORMATS == ("tmx", "csv", "tsv", "jsonl", "align", "moses", "parquet", "srt")
     assert READABLE_FORMATS == READABLE
     assert [fmt.name for fmt in formats("glossary")] == ["csv", "tsv", "tbx", "omegat"]
     for kind in ("alignment", "glossary"):

@@ -32,6 +32,7 @@ from aligner.align.kernel import (
 )
 from aligner.align.paragraphs import pair_paragraphs
 from aligner.align.search import bead_shapes
+from aligner.align.sections import align_sections
 from aligner.align.signals import EITHER, INSIDE, OUTSIDE, find_anchors, quote_states
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "Features",
     "Weights",
     "align",
+    "align_sections",
     "band_dp",
     "bead_quality",
     "bead_shapes",

@@ -1,10 +1,12 @@
 """Finding the documents of a batch: pairing files by name tag or by zh/en folder, or
 reading them from a manifest.
 
-Files are paired by name (`ch1.zh.txt` + `ch1.en.txt`, `zh/001` + `en/001`); any other
-`.txt` file is a mixed document. A manifest (JSONL or CSV) lists documents that do not
-sit in one folder. Each document's name is where its outputs go, so two documents may
-not share one, and none may take the combined corpus's name.
+Files are paired by name (`ch1.zh.txt` + `ch1.en.txt`, `ch1.zh.docx` + `ch1.en.pdf`,
+`zh/001` + `en/001`); any other file in a readable format (`.txt`, `.docx`, `.html`,
+`.tmx`, …; see `aligner.readers`) is a mixed or bilingual document. A manifest (JSONL or
+CSV) lists documents that do not sit in one folder. Each document's name is where its
+outputs go, so two documents may not share one, and none may take the combined corpus's
+name.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path, PurePosixPath
 from aligner.batch.journal import DocumentRecord
 from aligner.batch.sources import Source, is_url, source_name
 from aligner.data import AlignerError
+from aligner.readers import SUPPORTED_EXTENSIONS
 from aligner.text import LANGUAGE_NAMES, Lang, language_of_code
 
 CORPUS_NAME = "corpus"
@@ -50,7 +53,7 @@ def find_documents(
     """The documents in `input_dir` (recursively) and the files that could not be paired.
 
     Hidden files and folders, files under `skip` (the output folder, if it is inside),
-    and untagged files that are not `.txt` (gold ladders, metadata) are ignored.
+    and untagged files in no readable format (gold ladders, metadata) are ignored.
     """
     tagged: dict[tuple[str, Lang], list[Path]] = {}
     mixed: list[Document] = []
@@ -61,7 +64,8 @@ def find_documents(
             continue
         if skipped is not None and path.resolve().is_relative_to(skipped):
             continue
-        bare = relative.name.removesuffix(".txt")
+        suffix = path.suffix.lower()
+        bare = relative.name[: -len(suffix)] if suffix in SUPPORTED_EXTENSIONS else relative.name
         folder_lang = language_of_code(relative.parent.name) if relative.parent.parts else None
         match = _TAGGED_NAME.match(bare)
         name_lang = language_of_code(match["tag"]) if match else None
@@ -72,7 +76,7 @@ def find_documents(
         elif match and name_lang is not None:
             key = ((relative.parent / match["stem"]).as_posix(), name_lang)
             tagged.setdefault(key, []).append(path)
-        elif path.suffix.lower() == ".txt":
+        elif suffix in SUPPORTED_EXTENSIONS:
             mixed.append(Document(relative.with_suffix("").as_posix(), (path,)))
     documents, problems = _pair_tagged(tagged, src_lang)
     return _unique_names(sorted(documents + mixed, key=lambda d: d.name), problems)

@@ -74,7 +74,7 @@ def run_batch(
     if not documents and not problems:
         raise AlignerError(
             f"{input_dir}: no documents found (expected NAME.zh.txt + NAME.en.txt, "
-            "zh/NAME + en/NAME, or mixed .txt files)"
+            "zh/NAME + en/NAME, or mixed documents such as .txt, .docx or .html files)"
         )
     output_dir.mkdir(parents=True, exist_ok=True)
     records: dict[str, DocumentRecord] = {problem.name: problem for problem in problems}

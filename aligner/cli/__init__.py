@@ -5,7 +5,7 @@ Data goes to files or stdout; progress, reports and errors go to stderr. An
 command module registers its commands on `app` when imported.
 """
 
-from aligner.cli import align, batch, files, review
+from aligner.cli import align, batch, check, files, review
 from aligner.cli.main import app
 
-__all__ = ["align", "app", "batch", "files", "review"]
+__all__ = ["align", "app", "batch", "check", "files", "review"]

@@ -30,6 +30,7 @@ from aligner.cli.common import (
     check_outputs,
     export_options,
     pipeline_options,
+    print_dropped,
     print_repairs,
     print_summary,
     run_reporting_errors,
@@ -67,7 +68,10 @@ def align_command(
     to_simplified: ToSimplified = False,
     to_traditional: ToTraditional = False,
     no_repair: NoRepair = None,
-    report: Annotated[bool, typer.Option("--report", help="Print what cleaning repaired.")] = False,
+    report: Annotated[
+        bool,
+        typer.Option("--report", help="Print what cleaning repaired and what reading left out."),
+    ] = False,
     glossary: Annotated[
         str | None,
         typer.Option(metavar="FILE", help="Also write a glossary of term pairs to this file."),
@@ -102,6 +106,7 @@ def align_command(
             document = align_inputs(list(inputs), embedder, options)
         if report:
             print_repairs(document.repairs)
+            print_dropped(document.dropped)
         written = write_alignments([document.alignment], output, fmt, export)
         warn_if_nothing_written(written, document.alignment.beads)
         if glossary:

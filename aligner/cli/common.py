@@ -39,7 +39,7 @@ OutputFormat = Annotated[
     str | None,
     typer.Option(
         "--format", "-f", metavar="FORMAT",
-        help="tmx, csv, tsv, jsonl, align, moses, parquet (default: from the extension).",
+        help="tmx, csv, tsv, jsonl, align, moses, parquet, srt (default: from the extension).",
     ),
 ]
 SrcLang = Annotated[
@@ -244,6 +244,13 @@ def print_repairs(repairs: dict[str, int]) -> None:
         return
     done = ", ".join(f"{name} {count}" for name, count in sorted(repairs.items()) if count)
     stderr.print(f"cleaning: {done}", highlight=False)
+
+
+def print_dropped(dropped: dict[str, int]) -> None:
+    """What the readers left out on purpose (`pdf: page numbers 12`); silent for plain text."""
+    if any(dropped.values()):
+        left_out = ", ".join(f"{name} {count}" for name, count in sorted(dropped.items()) if count)
+        stderr.print(f"reading left out: {left_out}", highlight=False)
 
 
 def print_summary(beads: list[Bead], written: int, output: str) -> None:

@@ -31,7 +31,7 @@ from lxml import etree
 
 from aligner.config import ExportOptions
 from aligner.data import AlignerError, Alignment
-from aligner.formats import glossaries, jsonl, ladder, moses, parquet, table, tmx
+from aligner.formats import glossaries, jsonl, ladder, moses, parquet, subtitles, table, tmx
 from aligner.formats.glossaries import glossary_format, write_glossary
 from aligner.formats.ladder import format_ladder_line, parse_ladder, read_ladder
 from aligner.formats.registry import (
@@ -54,6 +54,7 @@ for _format in (
     ladder.LADDER,
     moses.MOSES,
     parquet.PARQUET,
+    subtitles.SRT,
     glossaries.CSV,
     glossaries.TSV,
     glossaries.TBX,

@@ -2,7 +2,9 @@
 
 Ids are JSON lists under `zh_ids`/`en_ids`; the source language is the first key of
 `translation`. The text is kept exactly. The filter signals of the tables follow, under
-the same names (docs/corpus-schema.md), languages in the row's own order.
+the same names (docs/corpus-schema.md), languages in the row's own order. A side read
+from a structured format says where it came from under `zh_source_ref`/`en_source_ref`
+(absent for plain text).
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ def write_jsonl(alignments: Iterable[Alignment], out: str, options: ExportOption
                 "damaged": unit.damaged,
                 **dict(zip(signal_columns(*langs), signal_values(unit, *langs))),
             }
+            for lang in (unit.src_lang, unit.tgt_lang):
+                if unit.ref_in(lang):
+                    row[f"{lang}_source_ref"] = unit.ref_in(lang)
             text.write(json.dumps(row, ensure_ascii=False) + "\n")
             written += 1
     return written
@@ -70,6 +75,8 @@ def _json_unit(line: str, where: str) -> Unit:
             src_paragraphs=tuple(map(int, row.get(f"{src_lang}_paragraphs", ()))),
             tgt_paragraphs=tuple(map(int, row.get(f"{tgt_lang}_paragraphs", ()))),
             doc_repairs=int(row.get("doc_repairs", 0)),
+            src_ref=str(row.get(f"{src_lang}_source_ref", "")),
+            tgt_ref=str(row.get(f"{tgt_lang}_source_ref", "")),
         )
     except (ValueError, KeyError, TypeError):
         raise AlignerError(

@@ -15,7 +15,7 @@ from aligner.config import ExportOptions
 from aligner.data import AlignerError, Alignment
 from aligner.formats.registry import Format
 from aligner.formats.table import column_langs, columns, header_langs, signal_values
-from aligner.formats.units import Unit, iter_units, peek
+from aligner.formats.units import Unit, has_refs, iter_units, peek
 from aligner.io import atomic_file
 
 _BATCH = 8192
@@ -36,12 +36,14 @@ def write_parquet(alignments: Iterable[Alignment], out: str, options: ExportOpti
     pa = _pyarrow()
     first, documents = peek(alignments)
     langs = column_langs(first)
+    refs = has_refs(first)
     ids = pa.list_(pa.int32())
     types = [
         *(pa.string(), pa.string(), pa.float64(), pa.string(), ids, ids, pa.string(), pa.bool_()),
         *(pa.int32(), ids, ids, pa.float64(), pa.float64(), pa.float64(), pa.string(), pa.int32()),
     ]
-    schema = pa.schema(list(zip(columns(*langs), types)))
+    types += [pa.string(), pa.string()] if refs else []
+    schema = pa.schema(list(zip(columns(*langs, refs=refs), types)))
     units = iter_units(documents, options)
     written = 0
     with atomic_file(Path(out)) as stream, pa.parquet.ParquetWriter(stream, schema) as writer:
@@ -57,6 +59,8 @@ def write_parquet(alignments: Iterable[Alignment], out: str, options: ExportOpti
                 [unit.damaged for unit in batch],
                 *map(list, zip(*(signal_values(unit, *langs) for unit in batch))),
             ]
+            if refs:
+                values += [[unit.ref_in(lang) for unit in batch] for lang in langs]
             writer.write_table(pa.Table.from_arrays(values, schema=schema))
             written += len(batch)
     return written
@@ -81,6 +85,8 @@ def read_parquet(path: Path) -> Iterator[Unit]:
                 src_paragraphs=tuple(row.get(f"{first}_paragraphs") or ()),
                 tgt_paragraphs=tuple(row.get(f"{second}_paragraphs") or ()),
                 doc_repairs=row.get("doc_repairs") or 0,
+                src_ref=row.get(f"{first}_source_ref") or "",
+                tgt_ref=row.get(f"{second}_source_ref") or "",
             )
 
 

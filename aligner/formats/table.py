@@ -12,6 +12,9 @@
   is a missing value.
 - TSV is read by line-oriented tools, so tabs and line breaks inside a text become
   spaces, and it has no quoting (pandas: `quoting=csv.QUOTE_NONE`).
+- Documents read from a structured format (Word, PDF, subtitles…) add two columns,
+  `zh_source_ref` and `en_source_ref` (in column order): where each side came from
+  (`page 3 para 2`). The first document decides, so plain-text output never changes.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from aligner.config import ExportOptions
 from aligner.data import AlignerError, Alignment
 from aligner.formats.output import one_line, text_view
 from aligner.formats.registry import Format
-from aligner.formats.units import Unit, iter_units, parse_score, peek
+from aligner.formats.units import Unit, has_refs, iter_units, parse_score, peek
 from aligner.io import output_stream
 from aligner.text import Lang
 
@@ -36,12 +39,13 @@ _CORE_COLUMNS = 7
 _TSV: dict[str, Any] = {"delimiter": "\t", "quoting": csv.QUOTE_NONE, "quotechar": None}
 
 
-def columns(first: Lang, second: Lang) -> list[str]:
+def columns(first: Lang, second: Lang, refs: bool = False) -> list[str]:
     """The column names of a pair table (also Parquet's), languages in file order."""
-    return [
+    names = [
         first, second, "score", "type", f"{first}_ids", f"{second}_ids", "document", "damaged",
         *signal_columns(first, second),
     ]
+    return names + [f"{first}_source_ref", f"{second}_source_ref"] if refs else names
 
 
 def signal_columns(first: Lang, second: Lang) -> list[str]:
@@ -102,7 +106,8 @@ def _write_rows(
 ) -> int:
     first, documents = peek(alignments)
     langs = column_langs(first)
-    writer.writerow(columns(*langs))
+    refs = has_refs(first)
+    writer.writerow(columns(*langs, refs=refs))
     written = 0
     for unit in iter_units(documents, options):
         writer.writerow(
@@ -116,6 +121,7 @@ def _write_rows(
                 clean(unit.document),
                 "yes" if unit.damaged else "",
                 *map(_cell, signal_values(unit, *langs)),
+                *((clean(unit.ref_in(langs[0])), clean(unit.ref_in(langs[1]))) if refs else ()),
             ]
         )
         written += 1
@@ -145,6 +151,8 @@ def _table_units(rows: Iterator[list[str]], path: Path) -> Iterator[Unit]:
     if header is None:
         raise AlignerError(f"{path}: the file is empty")
     first, second = header_langs(header, f"{path}:1")
+    ref_columns = [f"{lang}_source_ref" for lang in (first, second)]
+    refs_at = [header.index(name) for name in ref_columns] if ref_columns[0] in header else []
     for number, row in enumerate(rows, start=2):
         if not row:
             continue
@@ -167,6 +175,8 @@ def _table_units(rows: Iterator[list[str]], path: Path) -> Iterator[Unit]:
             src_paragraphs=_spaced_ids(cells.get(f"{first}_paragraphs", ""), where),
             tgt_paragraphs=_spaced_ids(cells.get(f"{second}_paragraphs", ""), where),
             doc_repairs=int(repairs) if repairs.isdigit() else 0,
+            src_ref=row[refs_at[0]] if refs_at else "",
+            tgt_ref=row[refs_at[1]] if refs_at else "",
         )
 
 

@@ -1,8 +1,10 @@
 """TMX 1.4b, the translation-memory format CAT tools load: one `<tu>` per aligned pair.
 
 Where a pair came from goes in the `x-source` prop as `document [0,1]:[0]` (the ladder
-notation, 0-based ids), its confidence in `x-score`, its type in `x-type`. Any TMX with
-Chinese and English variants reads back; pairs from other tools get fresh ids.
+notation, 0-based ids), its confidence in `x-score`, its type in `x-type`; a side read
+from a structured document says where in it in its `<tuv>`'s `x-source-ref` prop
+(`page 3 para 2`). Any TMX with Chinese and English variants reads back; pairs from
+other tools get fresh ids.
 """
 
 from __future__ import annotations
@@ -86,6 +88,8 @@ def _translation_unit(
         etree.SubElement(tu, "prop", type=kind).text = value
     for lang, text in ((unit.src_lang, src_text), (unit.tgt_lang, tgt_text)):
         tuv = etree.SubElement(tu, "tuv", {XML_LANG: options.code(lang, unit.zh_script)})
+        if unit.ref_in(lang):
+            etree.SubElement(tuv, "prop", type="x-source-ref").text = xml_text(unit.ref_in(lang))
         etree.SubElement(tuv, "seg").text = text
     return tu
 
@@ -120,12 +124,14 @@ def read_tmx(path: Path) -> Iterator[Unit]:
 def _tmx_unit(tu: etree._Element, header_lang: str | None, path: Path) -> Unit | None:
     texts: dict[Lang, str] = {}
     codes: dict[Lang, str] = {}
+    refs: dict[Lang, str] = {}
     for tuv in tu.iterfind("tuv"):
         code = tuv.get(XML_LANG) or tuv.get("lang") or ""
         lang = language_of_code(code)
         seg = tuv.find("seg")
         if lang is not None and lang not in texts and seg is not None:
             texts[lang], codes[lang] = _seg_text(seg).strip(), code
+            refs[lang] = tuv.findtext("prop[@type='x-source-ref']") or ""
     if len(texts) < 2:
         return None
     declared = language_of_code(tu.get("srclang") or header_lang)
@@ -153,6 +159,8 @@ def _tmx_unit(tu: etree._Element, header_lang: str | None, path: Path) -> Unit |
         tgt_ids=tgt_ids,
         document=document,
         zh_script="traditional" if traditional else "simplified",
+        src_ref=refs[src_lang],
+        tgt_ref=refs[tgt_lang],
     )
 
 

@@ -23,7 +23,10 @@ class Unit:
     """One exported row: a bead's two texts and where they came from.
 
     Empty ids mean the row came from a file that does not record them (e.g. a TMX
-    from another tool); `zh_script` is None when the file does not say.
+    from another tool); `zh_script` is None when the file does not say. `src_ref` and
+    `tgt_ref` say where each side came from in its document (`page 3 para 2`), empty
+    for plain text; `times` are a subtitle bead's start and end in seconds (its source
+    cues', else its target cues').
     """
 
     src_lang: Lang
@@ -42,9 +45,15 @@ class Unit:
     """The paragraph of each sentence id, in the same order (empty: not recorded)."""
     doc_repairs: int = 0
     """Cleaning repairs made to the whole document (repairs are counted per document)."""
+    src_ref: str = ""
+    tgt_ref: str = ""
+    times: tuple[float, float] | None = None
 
     def text_in(self, lang: Lang) -> str:
         return self.src_text if lang == self.src_lang else self.tgt_text
+
+    def ref_in(self, lang: Lang) -> str:
+        return self.src_ref if lang == self.src_lang else self.tgt_ref
 
     def ids_in(self, lang: Lang) -> tuple[int, ...]:
         return self.src_ids if lang == self.src_lang else self.tgt_ids
@@ -126,7 +135,28 @@ def _unit_of(alignment: Alignment, bead: Bead, number: int) -> Unit:
         src_paragraphs=tuple(alignment.src[i].paragraph for i in bead.src),
         tgt_paragraphs=tuple(alignment.tgt[i].paragraph for i in bead.tgt),
         doc_repairs=alignment.repairs,
+        src_ref=_refs(alignment.src, bead.src),
+        tgt_ref=_refs(alignment.tgt, bead.tgt),
+        times=_times(alignment.src, bead.src) or _times(alignment.tgt, bead.tgt),
     )
+
+
+def _times(sentences: list[Sentence], ids: tuple[int, ...]) -> tuple[float, float] | None:
+    """From the first start to the last end of a bead side's subtitle cues."""
+    spans = [span for i in ids if (span := sentences[i].times) is not None]
+    return (min(s for s, _ in spans), max(e for _, e in spans)) if spans else None
+
+
+def _refs(sentences: list[Sentence], ids: tuple[int, ...]) -> str:
+    """The distinct references of a bead side's sentences, in order (`para 3; para 4`)."""
+    return "; ".join(dict.fromkeys(sentences[i].ref for i in ids if sentences[i].ref))
+
+
+def has_refs(alignment: Alignment | None) -> bool:
+    """Whether a document's sentences say where they came from (plain text's do not)."""
+    if alignment is None:
+        return False
+    return any(sentence.ref for sentence in chain(alignment.src, alignment.tgt))
 
 
 def peek(alignments: Iterable[Alignment]) -> tuple[Alignment | None, Iterator[Alignment]]:
