@@ -22,7 +22,11 @@ class AlignConfig:
     max_align: int = 5
     """Most sentences on one side of a bead."""
     embedded_run: int = 4
-    """Longest run of sentences embedded as text; longer runs combine vectors."""
+    """Longest run of sentences embedded as a whole; longer runs combine vectors."""
+    pool_run_states: bool = True
+    """Embed a run from its sentences' token states where the model allows it (the
+    default model): the same vector as the run's text at about the cost of embedding each
+    sentence once (`aligner.use_states`). False embeds every run's text."""
     skip_cost: float = 0.12
     """What leaving one sentence unaligned costs."""
     length_weight: float = 0.15
