@@ -44,9 +44,12 @@ class RunEmbedder(Embedder, Protocol):
     """An embedder that can embed every run of consecutive sentences without embedding
     each run's text (the default model pools its sentences' token states)."""
 
-    def encode_runs(self, texts: Sequence[str], joiner: str, max_run: int) -> np.ndarray:
+    def encode_runs(
+        self, texts: Sequence[str], joiner: str, max_run: int, clauses: Sequence[str] = ()
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Vectors of every run of 1..`max_run` consecutive `texts` (joined by `joiner`
-        where a run's text is needed), all runs of one size after another."""
+        where a run's text is needed), all runs of one size after another, and of
+        `clauses`: each text's first clause, then each one's last clause (or none)."""
         ...
 
 
@@ -148,16 +151,19 @@ class UniversalSentenceEncoder:
 
         return _encode_unique(list(texts), encode_batch, self.dimension)
 
-    def encode_runs(self, texts: Sequence[str], joiner: str, max_run: int) -> np.ndarray:
-        """Every run's vector from its sentences' token states (`aligner.use_states`),
-        or, if the installed model does not expose them, from the run's text."""
+    def encode_runs(
+        self, texts: Sequence[str], joiner: str, max_run: int, clauses: Sequence[str] = ()
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Every run's and clause's vector from its sentence's token states
+        (`aligner.use_states`), or, if the installed model does not expose them, from its
+        text."""
         states = self._states
         if states is None:
-            return self.encode(_runs_of_texts(texts, joiner, max_run))
+            return self.encode(_runs_of_texts(texts, joiner, max_run)), self.encode(clauses)
         pieces = [split_long(text) for text in self._prepared(texts)]
         self.long_texts_split += len({text for text, cut in zip(texts, pieces) if len(cut) > 1})
         with threadpool_limits(limits=self.threads, user_api="blas"):
-            return run_vectors(states, pieces, joiner, max_run)
+            return run_vectors(states, pieces, joiner, max_run, self._prepared(clauses))
 
 
 class SentenceTransformerEmbedder:
@@ -291,24 +297,29 @@ class CachedEmbedder:
             found.update(zip(missing, fresh))
         return np.stack([found[digest] for digest in digests]).astype(np.float32, copy=False)
 
-    def encode_runs(self, texts: Sequence[str], joiner: str, max_run: int) -> np.ndarray:
-        """The inner embedder's run vectors, cached under each run's sentences (apart from
-        the vectors of run texts: pooled vectors differ from them a little); an inner
-        embedder without `encode_runs` embeds the run texts through the cache."""
+    def encode_runs(
+        self, texts: Sequence[str], joiner: str, max_run: int, clauses: Sequence[str] = ()
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The inner embedder's run and clause vectors, cached apart from the vectors of
+        texts (they may differ from them in the last digits), keyed by each run's
+        sentences; an inner embedder without `encode_runs` embeds the texts through the
+        cache."""
         encode_runs = getattr(self.inner, "encode_runs", None)
         if encode_runs is None:
-            return self.encode(_runs_of_texts(texts, joiner, max_run))
+            return self.encode(_runs_of_texts(texts, joiner, max_run)), self.encode(clauses)
         model = f"{self.name}/pooled-runs"
-        digests = [self._digest(run) for run in _runs_of_texts(texts, "\x1f", max_run)]
+        keys = _runs_of_texts(texts, "\x1f", max_run) + [f"\x1d{clause}" for clause in clauses]
+        digests = [self._digest(key) for key in keys]
         found = self._lookup(list(dict.fromkeys(digests)), model)
         if all(digest in found for digest in digests):
             self.hits += len(digests)
-            return np.stack([found[digest] for digest in digests]).astype(np.float32)
-        self.misses += len(digests)
-        vectors = np.asarray(encode_runs(texts, joiner, max_run), dtype=np.float32)
-        unique = {digest: row for row, digest in enumerate(digests)}
-        self._store(list(unique), vectors[list(unique.values())], model)
-        return vectors
+            vectors = np.stack([found[digest] for digest in digests]).astype(np.float32)
+        else:
+            self.misses += len(digests)
+            vectors = np.concatenate(encode_runs(texts, joiner, max_run, clauses))
+            unique = {digest: row for row, digest in enumerate(digests)}
+            self._store(list(unique), vectors[list(unique.values())], model)
+        return vectors[: len(keys) - len(clauses)], vectors[len(keys) - len(clauses) :]
 
     @property
     def long_texts_split(self) -> int:

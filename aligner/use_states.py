@@ -118,49 +118,58 @@ class TokenStates:
         )
 
     def sentence_sums(
-        self, token_ids: Sequence[Sequence[int]], head_counts: np.ndarray, tail_count: int
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        self, token_ids: Sequence[Sequence[int]], prefixes: Sequence[np.ndarray],
+        suffixes: Sequence[np.ndarray],
+    ) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
         """Projected feature sums of each text: of all its tokens, of its first
-        `head_counts` tokens and of its last `tail_count` tokens."""
+        `prefixes[k][text]` tokens for each k and of its last `suffixes[k][text]` tokens."""
         wholes = np.zeros((len(token_ids), self.dimension), dtype=np.float32)
-        heads, tails = np.zeros_like(wholes), np.zeros_like(wholes)
+        heads = [np.zeros_like(wholes) for _ in prefixes]
+        tails = [np.zeros_like(wholes) for _ in suffixes]
         first = 0
         for batch in self._batches(token_ids):
             rows = slice(first, first + len(batch))
             if len(batch[0]) > _TOKEN_BUDGET:
-                wholes[rows], heads[rows], tails[rows] = self._long_sums(
-                    batch[0], int(head_counts[first]), tail_count
-                )
+                running = self._long_running(batch[0], [p[first] for p in prefixes],
+                                             [s[first] for s in suffixes])
+                starts, ends = np.array([0]), np.array([len(batch[0])])
             else:
                 projected = self.features(batch) @ self.backend.cnn_W
                 running = np.concatenate([np.zeros((1, self.dimension)), np.cumsum(projected, 0)])
                 lengths = np.array([len(ids) for ids in batch])
                 ends = np.cumsum(lengths)
                 starts = ends - lengths
-                wholes[rows] = running[ends] - running[starts]
-                heads[rows] = running[np.minimum(starts + head_counts[rows], ends)] - running[starts]
-                tails[rows] = running[ends] - running[np.maximum(ends - tail_count, starts)]
+            wholes[rows] = running[ends] - running[starts]
+            for head, counts in zip(heads, prefixes):
+                head[rows] = running[np.minimum(starts + counts[rows], ends)] - running[starts]
+            for tail, counts in zip(tails, suffixes):
+                tail[rows] = running[ends] - running[np.maximum(ends - counts[rows], starts)]
             first += len(batch)
         return wholes, heads, tails
 
-    def _long_sums(
-        self, ids: Sequence[int], head_count: int, tail_count: int
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """`sentence_sums` of one long text, a budget of tokens at a time so memory stays
-        flat: each chunk is computed with the `_REACH` tokens either side that its
-        features depend on."""
-        whole = head = np.zeros(self.dimension, dtype=np.float32)
-        last_rows = np.zeros((0, self.dimension), dtype=np.float32)
+    def _long_running(
+        self, ids: Sequence[int], prefixes: list[int], suffixes: list[int]
+    ) -> np.ndarray:
+        """For one long text, the running feature sums `sentence_sums` reads (at 0, at each
+        prefix count, at each suffix cut, at the end; the rest are not filled), a budget of
+        tokens at a time so memory stays flat: each chunk is computed with the `_REACH`
+        tokens either side that its features depend on."""
+        cuts = sorted({0, len(ids), *prefixes, *(len(ids) - count for count in suffixes)})
+        values = {0: np.zeros(self.dimension)}
+        total = np.zeros(self.dimension)
         for start in range(0, len(ids), _TOKEN_BUDGET):
             left = max(start - _REACH, 0)
             chunk = ids[left : start + _TOKEN_BUDGET + _REACH]
             kept = self.features([chunk])[start - left : start - left + _TOKEN_BUDGET]
-            projected = kept @ self.backend.cnn_W
-            whole = whole + projected.sum(0)
-            if start == 0:
-                head = projected[:head_count].sum(0)
-            last_rows = np.concatenate([last_rows, projected])[-tail_count:]
-        return whole, head, last_rows.sum(0)
+            partial = np.cumsum(kept @ self.backend.cnn_W, 0)
+            for cut in cuts:
+                if start < cut <= start + len(kept):
+                    values[cut] = total + partial[cut - start - 1]
+            total = total + partial[-1]
+        running = np.zeros((len(ids) + 1, self.dimension))
+        for cut, value in values.items():
+            running[cut] = value
+        return running
 
     def features(self, batch: Sequence[Sequence[int]]) -> np.ndarray:
         """(tokens, features): the feature of every token of the batch, text after text."""
@@ -238,9 +247,13 @@ class _Sentences:
     A short sentence is near a join all through.
     """
 
-    def __init__(self, states: TokenStates, texts: Sequence[Sequence[str]], joiner: str) -> None:
+    def __init__(
+        self, states: TokenStates, texts: Sequence[Sequence[str]], joiner: str,
+        clause_texts: Sequence[str],
+    ) -> None:
         self.states = states
         self.alone = states.token_ids(texts)
+        clauses = _Clauses(states, self.alone, clause_texts)
         self.joined = [self._after_sentence(ids, pieces, joiner) for ids, pieces in
                        zip(self.alone, texts)]
         self.replaced = np.array([  # tokens after the begin marker that read differently
@@ -252,9 +265,13 @@ class _Sentences:
         self.lengths = np.array([len(ids) for ids in self.alone])
         self.joined_lengths = np.array([len(ids) for ids in self.joined])
         self.long = self.lengths >= 2 * _REACH + 2 + self.replaced
-        self.wholes, self.heads, self.tails = states.sentence_sums(
-            self.alone, 1 + self.replaced + _REACH, 1 + _REACH
+        self.clauses = clauses
+        self.wholes, heads, tails = states.sentence_sums(
+            self.alone, [1 + self.replaced + _REACH, clauses.kept_prefix],
+            [np.full(len(self.alone), 1 + _REACH), clauses.kept_suffix],
         )
+        self.heads, self.tails = heads[0], tails[0]
+        self.clause_heads, self.clause_tails = heads[1], tails[1]
 
     def _after_sentence(self, ids: list[int], pieces: Sequence[str], joiner: str) -> list[int]:
         """The tokens of a sentence that follows another (without its markers)."""
@@ -270,6 +287,79 @@ class _Sentences:
 
 _JOIN_CONTEXT = "。"
 """What a Chinese sentence is tokenized after to read it as it reads inside a run."""
+
+
+class _Clauses:
+    """The first and last clause of each sentence, whose tokens are mostly the sentence's
+    first or last tokens: a clause's feature sum is the sentence's over those shared
+    tokens that lie more than `_REACH` from where the clause's text differs, plus the
+    features of the rest computed anew (`segments`)."""
+
+    def __init__(
+        self, states: TokenStates, sentences: list[list[int]], clause_texts: Sequence[str]
+    ) -> None:
+        count = len(sentences)
+        self.kept_prefix = np.zeros(count, dtype=np.int64)
+        self.kept_suffix = np.zeros(count, dtype=np.int64)
+        self.segments: list[tuple[list[int], int, int]] = []
+        """Per clause (first clauses, then last ones): the tokens to compute, and the range
+        of them whose features count."""
+        self.lengths: list[int] = []
+        if not clause_texts:
+            return
+        for row, (sentence, text) in enumerate(zip(sentences, clause_texts[:count])):
+            ids = [_BEGIN, *states.tokenize(text), _END]
+            if ids == sentence:  # a clause that is the whole sentence costs nothing
+                self.kept_prefix[row] = len(ids)
+                self.segments.append((ids[-1:], 0, 0))
+                self.lengths.append(len(ids))
+                continue
+            kept = max(_common_prefix(sentence[:-1], ids[:-1]) - _REACH, 0)
+            self.kept_prefix[row] = kept
+            context = max(kept - _REACH, 0)
+            self.segments.append((ids[context:], kept - context, len(ids) - context))
+            self.lengths.append(len(ids))
+        for row, (sentence, text) in enumerate(zip(sentences, clause_texts[count:])):
+            ids = [_BEGIN, *states.tokenize(text), _END]
+            if ids == sentence:
+                self.kept_suffix[row] = len(ids)
+                self.segments.append((ids[:1], 0, 0))
+                self.lengths.append(len(ids))
+                continue
+            kept = max(_common_suffix(sentence[1:], ids[1:]) - _REACH, 0)
+            self.kept_suffix[row] = kept
+            changed = len(ids) - kept
+            self.segments.append((ids[: min(changed + _REACH, len(ids))], 0, changed))
+            self.lengths.append(len(ids))
+
+    def vectors(self, sentences: _Sentences) -> np.ndarray:
+        """The clauses' unit vectors, first clauses then last ones."""
+        if not self.segments:
+            return np.zeros((0, sentences.states.dimension), dtype=np.float32)
+        fresh = _segment_sums(sentences.states, self.segments)
+        kept = np.concatenate([sentences.clause_heads, sentences.clause_tails])
+        return sentences.states.vectors(fresh + kept, np.array(self.lengths))
+
+
+def _segment_sums(
+    states: TokenStates, segments: Sequence[tuple[list[int], int, int]]
+) -> np.ndarray:
+    """For each (tokens, start, stop): the projected feature sum of tokens[start:stop],
+    computed on the tokens alone (their ends taken as a text's ends)."""
+    features = states.projected_features([tokens for tokens, _, _ in segments])
+    running = np.concatenate([np.zeros((1, states.dimension)), np.cumsum(features, 0)])
+    lengths = np.array([len(tokens) for tokens, _, _ in segments])
+    offsets = np.cumsum(lengths) - lengths
+    start = offsets + [start for _, start, _ in segments]
+    stop = offsets + [stop for _, _, stop in segments]
+    return (running[stop] - running[start]).astype(np.float32)
+
+
+def _common_prefix(first: Sequence[int], second: Sequence[int]) -> int:
+    count = 0
+    while count < min(len(first), len(second)) and first[count] == second[count]:
+        count += 1
+    return count
 
 
 def _common_suffix(first: Sequence[int], second: Sequence[int]) -> int:
@@ -316,28 +406,21 @@ class _Joins:
 
     def corrections(self) -> np.ndarray:
         """New minus old feature sums of every scheduled group, in scheduling order."""
-        dimension = self.sentences.wholes.shape[1]
         if not self.segments:
-            return np.zeros((0, dimension), dtype=np.float32)
-        features = self.sentences.states.projected_features([s for s, _, _ in self.segments])
-        running = np.concatenate([np.zeros((1, dimension)), np.cumsum(features, 0)])
-        ends = np.cumsum([len(segment) for segment, _, _ in self.segments])
-        starts = ends - [len(segment) for segment, _, _ in self.segments]
-        changed_from = starts + [low for _, low, _ in self.segments]
-        changed_to = starts + [high for _, _, high in self.segments]
-        return (running[changed_to] - running[changed_from] - np.array(self.old)).astype(
-            np.float32
-        )
+            return np.zeros((0, self.sentences.wholes.shape[1]), dtype=np.float32)
+        return _segment_sums(self.sentences.states, self.segments) - np.array(self.old)
 
 
 def run_vectors(
-    states: TokenStates, texts: Sequence[Sequence[str]], joiner: str, max_run: int
-) -> np.ndarray:
+    states: TokenStates, texts: Sequence[Sequence[str]], joiner: str, max_run: int,
+    clause_texts: Sequence[str] = (),
+) -> tuple[np.ndarray, np.ndarray]:
     """Unit vectors of every run of 1..`max_run` consecutive texts (each in pieces, see
     `TokenStates.token_ids`), all runs of one size after another (the order of
-    `aligner.align.features.run_texts`): a run's token features are its sentences' plus
-    the corrections at its joins."""
-    sentences = _Sentences(states, texts, joiner)
+    `aligner.align.features.run_texts`), and of `clause_texts` (each sentence's first
+    clause, then each one's last clause, or none). A run's token features are its
+    sentences' plus the corrections at its joins."""
+    sentences = _Sentences(states, texts, joiner, clause_texts)
     joins = _Joins(sentences)
     wholes = sentences.wholes.astype(np.float64)
     prefix = np.concatenate([np.zeros((1, wholes.shape[1])), np.cumsum(wholes, 0)])
@@ -356,4 +439,5 @@ def run_vectors(
     all_sums = np.concatenate(sums)
     if run_rows:
         np.add.at(all_sums, np.array(run_rows), joins.corrections()[group_rows])
-    return states.vectors(all_sums.astype(np.float32), np.concatenate(lengths))
+    runs = states.vectors(all_sums.astype(np.float32), np.concatenate(lengths))
+    return runs, sentences.clauses.vectors(sentences)

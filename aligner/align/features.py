@@ -33,7 +33,7 @@ def embed_runs(
     pooled: bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Vectors of the runs of 1..`embedded` sentences of each side (in `run_texts` order)
-    and of `clause_texts`.
+    and of `clause_texts` (`edge_texts` of both sides, or none).
 
     With `pooled`, an embedder that has `encode_runs` (the default model) builds the runs
     from its sentences' token states, at about the cost of embedding each sentence once;
@@ -45,12 +45,21 @@ def embed_runs(
         src_texts, tgt_texts = run_texts(src, embedded), run_texts(tgt, embedded)
         vectors = embedder.encode(src_texts + tgt_texts + clause_texts)
         return np.split(vectors, [len(src_texts), len(src_texts) + len(tgt_texts)])  # type: ignore[return-value]
-    src_runs, tgt_runs = (
-        encode_runs([sentence.text for sentence in side], join_sentences(["", ""], side[0].lang),
-                    embedded)
-        for side in sides
+    clause_count = 2 * len(src) if clause_texts else 0
+    src_runs, src_clauses = encode_runs(
+        [sentence.text for sentence in src], _separator(src), embedded,
+        clause_texts[:clause_count],
     )
-    return src_runs, tgt_runs, embedder.encode(clause_texts)
+    tgt_runs, tgt_clauses = encode_runs(
+        [sentence.text for sentence in tgt], _separator(tgt), embedded,
+        clause_texts[clause_count:],
+    )
+    return src_runs, tgt_runs, np.concatenate([src_clauses, tgt_clauses])
+
+
+def _separator(sentences: Sequence[Sentence]) -> str:
+    """What `join_sentences` puts between two sentences of this side."""
+    return join_sentences(["", ""], sentences[0].lang)
 
 
 def _stack_runs(flat: np.ndarray, count: int, max_run: int) -> np.ndarray:
