@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from aligner.cli import REPAIR_CHOICES, app
 from aligner.clean import REPAIR_NAMES
+from aligner.cli import app
+from aligner.cli.common import REPAIR_CHOICES
 from tests.support import INTERVIEW
 
 
