@@ -26,7 +26,7 @@ class AlignConfig:
     pool_run_states: bool = True
     """Embed a run from its sentences' token states where the model allows it (the
     default model): the same vector as the run's text at about the cost of embedding each
-    sentence once (`aligner.use_states`). False embeds every run's text."""
+    sentence once (`aligner.embed.runs`). False embeds every run's text."""
     skip_cost: float = 0.12
     """What leaving one sentence unaligned costs."""
     length_weight: float = 0.15

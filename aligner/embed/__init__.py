@@ -23,9 +23,9 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from aligner.data import AlignerError
+from aligner.embed.runs import run_vectors
+from aligner.embed.states import TokenStates, supports
 from aligner.text import to_simplified
-from aligner.use_states import TokenStates, run_vectors, supports
-
 
 logger = logging.getLogger(__name__)
 
@@ -155,7 +155,7 @@ class UniversalSentenceEncoder:
         self, texts: Sequence[str], joiner: str, max_run: int, clauses: Sequence[str] = ()
     ) -> tuple[np.ndarray, np.ndarray]:
         """Every run's and clause's vector from its sentence's token states
-        (`aligner.use_states`), or, if the installed model does not expose them, from its
+        (`aligner.embed.runs`), or, if the installed model does not expose them, from its
         text."""
         states = self._states
         if states is None:
