@@ -62,12 +62,16 @@ class _Sentences:
         self.joined_lengths = np.array([len(ids) for ids in self.joined])
         self.long = self.lengths >= 2 * REACH + 2 + self.replaced
         self.clauses = clauses
-        self.wholes, heads, tails = states.sentence_sums(
-            self.alone, [1 + self.replaced + REACH, clauses.kept_prefix],
-            [np.full(len(self.alone), 1 + REACH), clauses.kept_suffix],
+        zeros = np.zeros_like(self.lengths)
+        self.wholes, self.heads, self.tails, self.clause_heads, self.clause_tails = (
+            states.range_sums(self.alone, [
+                (zeros, self.lengths),
+                (zeros, np.minimum(1 + self.replaced + REACH, self.lengths)),
+                (np.maximum(self.lengths - 1 - REACH, 0), self.lengths),
+                (zeros, clauses.kept_prefix),
+                (self.lengths - clauses.kept_suffix, self.lengths),
+            ])
         )
-        self.heads, self.tails = heads[0], tails[0]
-        self.clause_heads, self.clause_tails = heads[1], tails[1]
 
     def _after_sentence(self, ids: list[int], pieces: Sequence[str], joiner: str) -> list[int]:
         """The tokens of a sentence that follows another (without its markers)."""
@@ -142,13 +146,9 @@ def _segment_sums(
 ) -> np.ndarray:
     """For each (tokens, start, stop): the projected feature sum of tokens[start:stop],
     computed on the tokens alone (their ends taken as a text's ends)."""
-    features = states.projected_features([tokens for tokens, _, _ in segments])
-    running = np.concatenate([np.zeros((1, states.dimension)), np.cumsum(features, 0)])
-    lengths = np.array([len(tokens) for tokens, _, _ in segments])
-    offsets = np.cumsum(lengths) - lengths
-    start = offsets + [start for _, start, _ in segments]
-    stop = offsets + [stop for _, _, stop in segments]
-    return (running[stop] - running[start]).astype(np.float32)
+    starts = np.array([start for _, start, _ in segments], dtype=np.int64)
+    stops = np.array([stop for _, _, stop in segments], dtype=np.int64)
+    return states.range_sums([tokens for tokens, _, _ in segments], [(starts, stops)])[0]
 
 
 def _common_prefix(first: Sequence[int], second: Sequence[int]) -> int:

@@ -109,69 +109,42 @@ class TokenStates:
             batches.append(token_ids[first:])
         return batches
 
-    def projected_features(self, token_ids: Sequence[Sequence[int]]) -> np.ndarray:
-        """(tokens, dim): every token's feature through the head's (linear) first layer,
-        texts one after another. Summing commutes with that projection, so sums of these
-        stand for sums of features at a fifth of the size."""
-        if not token_ids:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.concatenate(
-            [self.features(batch) @ self.backend.cnn_W for batch in self._batches(token_ids)]
-        )
-
-    def sentence_sums(
-        self, token_ids: Sequence[Sequence[int]], prefixes: Sequence[np.ndarray],
-        suffixes: Sequence[np.ndarray],
-    ) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
-        """Projected feature sums of each text: of all its tokens, of its first
-        `prefixes[k][text]` tokens for each k and of its last `suffixes[k][text]` tokens."""
-        wholes = np.zeros((len(token_ids), self.dimension), dtype=np.float32)
-        heads = [np.zeros_like(wholes) for _ in prefixes]
-        tails = [np.zeros_like(wholes) for _ in suffixes]
+    def range_sums(
+        self, token_ids: Sequence[Sequence[int]], ranges: Sequence[tuple[np.ndarray, np.ndarray]]
+    ) -> list[np.ndarray]:
+        """For each (starts, stops) of per-text token positions, (texts, dim): the sum of
+        the features of tokens starts[t]:stops[t] of each text t, through the head's first
+        layer. That layer is linear, so it maps sums of features instead of every token."""
+        raw = [np.zeros((len(token_ids), self.feature_size)) for _ in ranges]
         first = 0
         for batch in self._batches(token_ids):
             rows = slice(first, first + len(batch))
             if len(batch[0]) > _TOKEN_BUDGET:
-                running = self._long_running(batch[0], [p[first] for p in prefixes],
-                                             [s[first] for s in suffixes])
-                starts, ends = np.array([0]), np.array([len(batch[0])])
+                for sums, (starts, stops) in zip(raw, ranges):
+                    sums[first] = self._long_sum(batch[0], int(starts[first]), int(stops[first]))
             else:
-                projected = self.features(batch) @ self.backend.cnn_W
-                running = np.concatenate([np.zeros((1, self.dimension)), np.cumsum(projected, 0)])
+                features = self.features(batch)
+                running = np.zeros((len(features) + 1, self.feature_size))
+                np.cumsum(features, 0, out=running[1:])
                 lengths = np.array([len(ids) for ids in batch])
-                ends = np.cumsum(lengths)
-                starts = ends - lengths
-            wholes[rows] = running[ends] - running[starts]
-            for head, counts in zip(heads, prefixes):
-                head[rows] = running[np.minimum(starts + counts[rows], ends)] - running[starts]
-            for tail, counts in zip(tails, suffixes):
-                tail[rows] = running[ends] - running[np.maximum(ends - counts[rows], starts)]
+                offsets = np.cumsum(lengths) - lengths
+                for sums, (starts, stops) in zip(raw, ranges):
+                    sums[rows] = running[offsets + stops[rows]] - running[offsets + starts[rows]]
             first += len(batch)
-        return wholes, heads, tails
+        projected = np.concatenate(raw).astype(np.float32) @ self.backend.cnn_W
+        return np.split(projected, len(ranges)) if ranges else []
 
-    def _long_running(
-        self, ids: Sequence[int], prefixes: list[int], suffixes: list[int]
-    ) -> np.ndarray:
-        """For one long text, the running feature sums `sentence_sums` reads (at 0, at each
-        prefix count, at each suffix cut, at the end; the rest are not filled), a budget of
-        tokens at a time so memory stays flat: each chunk is computed with the `REACH`
-        tokens either side that its features depend on."""
-        cuts = sorted({0, len(ids), *prefixes, *(len(ids) - count for count in suffixes)})
-        values = {0: np.zeros(self.dimension)}
-        total = np.zeros(self.dimension)
-        for start in range(0, len(ids), _TOKEN_BUDGET):
-            left = max(start - REACH, 0)
-            chunk = ids[left : start + _TOKEN_BUDGET + REACH]
-            kept = self.features([chunk])[start - left : start - left + _TOKEN_BUDGET]
-            partial = np.cumsum(kept @ self.backend.cnn_W, 0)
-            for cut in cuts:
-                if start < cut <= start + len(kept):
-                    values[cut] = total + partial[cut - start - 1]
-            total = total + partial[-1]
-        running = np.zeros((len(ids) + 1, self.dimension))
-        for cut, value in values.items():
-            running[cut] = value
-        return running
+    def _long_sum(self, ids: Sequence[int], start: int, stop: int) -> np.ndarray:
+        """The feature sum of ids[start:stop] of one long text, a budget of tokens at a
+        time so memory stays flat: each chunk is computed with the `REACH` tokens either
+        side that its features depend on."""
+        total = np.zeros(self.feature_size)
+        for chunk_start in range(start - start % _TOKEN_BUDGET, stop, _TOKEN_BUDGET):
+            left = max(chunk_start - REACH, 0)
+            chunk = ids[left : chunk_start + _TOKEN_BUDGET + REACH]
+            kept = self.features([chunk])[chunk_start - left : chunk_start - left + _TOKEN_BUDGET]
+            total += kept[max(start - chunk_start, 0) : stop - chunk_start].sum(0)
+        return total
 
     def features(self, batch: Sequence[Sequence[int]]) -> np.ndarray:
         """(tokens, features): the feature of every token of the batch, text after text."""
