@@ -145,9 +145,14 @@ class UniversalSentenceEncoder:
             batch = self._prepared(batch)
             if all(len(text) <= LONG_TEXT for text in batch):
                 return self._model.encode(batch)
-            vectors, split = _encode_pieces(batch, self._model.encode)
-            self.long_texts_split += split
-            return vectors
+            if self._states is None:
+                vectors, split = _encode_pieces(batch, self._model.encode)
+                self.long_texts_split += split
+                return vectors
+            pieces = [split_long(text) for text in batch]
+            self.long_texts_split += sum(len(cut) > 1 for cut in pieces)
+            with threadpool_limits(limits=self.threads, user_api="blas"):
+                return run_vectors(self._states, pieces, "", 1)[0]
 
         return _encode_unique(list(texts), encode_batch, self.dimension)
 
