@@ -17,13 +17,13 @@ from aligner.align.features import edge_texts, run_texts
 from aligner.config import FAST, AlignConfig
 from aligner.data import Sentence
 from aligner.embed import LONG_TEXT, CachedEmbedder, Embedder, split_long
-from aligner.embed.runs import run_vectors
 from aligner.embed.states import TokenStates
 from aligner.segment import presegmented
 from tests.support import BagOfIdsEmbedder
 
-ZH = ["“你去哪儿？”", "他笑了笑，没有回答。", "是。", "好。", "門外的雪下了一整夜，到天亮還沒有停，",
-      "他說：“走吧。”", "對。", "風很大，路上一個人也沒有，只有幾隻烏鴉在樹上叫。"]
+ZH = ["“你去哪儿？”", "他笑了笑，没有回答。", "是。", "好。",
+      "門外的雪下了一整夜，到天亮還沒有停，", "他說：“走吧。”", "對。",
+      "風很大，路上一個人也沒有，只有幾隻烏鴉在樹上叫。"]
 EN = ["'Where are you going?'", "He smiled, and did not answer.", "Yes.", "Fine.",
       "The snow fell all night outside the door, and it had not stopped by dawn;",
       "'Let's go,' he said.", "Right.", "The wind was strong, and there was no one on the road."]
