@@ -115,24 +115,27 @@ class TokenStates:
         """For each (starts, stops) of per-text token positions, (texts, dim): the sum of
         the features of tokens starts[t]:stops[t] of each text t, through the head's first
         layer. That layer is linear, so it maps sums of features instead of every token."""
-        raw = [np.zeros((len(token_ids), self.feature_size)) for _ in ranges]
+        sums = [np.zeros((len(token_ids), self.dimension), dtype=np.float32) for _ in ranges]
         first = 0
         for batch in self._batches(token_ids):
             rows = slice(first, first + len(batch))
             if len(batch[0]) > _TOKEN_BUDGET:
-                for sums, (starts, stops) in zip(raw, ranges):
-                    sums[first] = self._long_sum(batch[0], int(starts[first]), int(stops[first]))
+                raw = [self._long_sum(batch[0], int(starts[first]), int(stops[first]))[None]
+                       for starts, stops in ranges]
             else:
                 features = self.features(batch)
                 running = np.zeros((len(features) + 1, self.feature_size))
                 np.cumsum(features, 0, out=running[1:])
                 lengths = np.array([len(ids) for ids in batch])
                 offsets = np.cumsum(lengths) - lengths
-                for sums, (starts, stops) in zip(raw, ranges):
-                    sums[rows] = running[offsets + stops[rows]] - running[offsets + starts[rows]]
+                raw = [running[offsets + stops[rows]] - running[offsets + starts[rows]]
+                       for starts, stops in ranges]
+            if raw:
+                projected = np.concatenate(raw).astype(np.float32) @ self.backend.cnn_W
+                for target, block in zip(sums, np.split(projected, len(raw))):
+                    target[rows] = block
             first += len(batch)
-        projected = np.concatenate(raw).astype(np.float32) @ self.backend.cnn_W
-        return np.split(projected, len(ranges)) if ranges else []
+        return sums
 
     def _long_sum(self, ids: Sequence[int], start: int, stop: int) -> np.ndarray:
         """The feature sum of ids[start:stop] of one long text, a budget of tokens at a
