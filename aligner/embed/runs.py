@@ -49,7 +49,8 @@ class _Sentences:
     ) -> None:
         self.states = states
         self.alone = states.token_ids(texts)
-        clauses = _Clauses(states, self.alone, clause_texts)
+        clauses = _Clauses(states, self.alone, ["".join(pieces) for pieces in texts],
+                           clause_texts)
         self.joined = [self._after_sentence(ids, pieces, joiner) for ids, pieces in
                        zip(self.alone, texts)]
         self.replaced = np.array([  # tokens after the begin marker that read differently
@@ -96,7 +97,8 @@ class _Clauses:
     features of the rest computed anew (`segments`)."""
 
     def __init__(
-        self, states: TokenStates, sentences: list[list[int]], clause_texts: Sequence[str]
+        self, states: TokenStates, sentences: list[list[int]], texts: Sequence[str],
+        clause_texts: Sequence[str],
     ) -> None:
         count = len(sentences)
         self.kept_prefix = np.zeros(count, dtype=np.int64)
@@ -108,8 +110,9 @@ class _Clauses:
         if not clause_texts:
             return
         for row, (sentence, text) in enumerate(zip(sentences, clause_texts[:count])):
-            ids = [BEGIN, *states.tokenize(text), END]
-            if ids == sentence:  # a clause that is the whole sentence costs nothing
+            # a clause that is the whole sentence costs nothing
+            ids = sentence if text == texts[row] else [BEGIN, *states.tokenize(text), END]
+            if ids == sentence:
                 self.kept_prefix[row] = len(ids)
                 self.segments.append((ids[-1:], 0, 0))
                 self.lengths.append(len(ids))
@@ -120,7 +123,7 @@ class _Clauses:
             self.segments.append((ids[context:], kept - context, len(ids) - context))
             self.lengths.append(len(ids))
         for row, (sentence, text) in enumerate(zip(sentences, clause_texts[count:])):
-            ids = [BEGIN, *states.tokenize(text), END]
+            ids = sentence if text == texts[row] else [BEGIN, *states.tokenize(text), END]
             if ids == sentence:
                 self.kept_suffix[row] = len(ids)
                 self.segments.append((ids[:1], 0, 0))
@@ -223,8 +226,9 @@ def run_vectors(
     joined_prefix = np.concatenate([[0], np.cumsum(sentences.joined_lengths)])
     sums: list[np.ndarray] = []
     lengths: list[np.ndarray] = []
-    run_rows: list[int] = []
-    group_rows: list[int] = []
+    run_rows: list[list[int]] = [[] for _ in range(max_run)]
+    group_rows: list[list[int]] = [[] for _ in range(max_run)]
+    """By the group's place in its run: no run appears twice in one place."""
     for size in range(1, max_run + 1):
         starts = np.arange(max(len(texts) - size + 1, 0))
         offset = int(sum(len(block) for block in sums))
@@ -232,11 +236,12 @@ def run_vectors(
         lengths.append(sentences.lengths[starts] + joined_prefix[starts + size]
                        - joined_prefix[starts + 1])
         for start in starts.tolist():
-            for first, last in _run_groups(sentences.long, start, size):
-                run_rows.append(offset + start)
-                group_rows.append(joins.row(first, last, start, start + size - 1))
+            for place, (first, last) in enumerate(_run_groups(sentences.long, start, size)):
+                run_rows[place].append(offset + start)
+                group_rows[place].append(joins.row(first, last, start, start + size - 1))
     all_sums = np.concatenate(sums)
-    if run_rows:
-        np.add.at(all_sums, np.array(run_rows), joins.corrections()[group_rows])
+    corrections = joins.corrections()
+    for runs_in_place, groups_in_place in zip(run_rows, group_rows):
+        all_sums[runs_in_place] += corrections[groups_in_place]
     runs = states.vectors(all_sums.astype(np.float32), np.concatenate(lengths))
     return runs, sentences.clauses.vectors(sentences)

@@ -73,6 +73,15 @@ def _windows(lengths: np.ndarray) -> np.ndarray:
     return np.where(inside, positions, count)
 
 
+def _sums_over(rows: np.ndarray, starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
+    """rows[starts[k]:stops[k]].sum(0) for every k (zero for an empty range)."""
+    padded = np.concatenate([rows, np.zeros((1, rows.shape[1]), dtype=rows.dtype)])
+    bounds = np.stack([starts, stops], axis=1).ravel()
+    sums = np.add.reduceat(padded, bounds, axis=0)[0::2]
+    sums[starts >= stops] = 0.0
+    return sums
+
+
 class TokenStates:
     """The two halves of the encoder: token-feature sums of texts, and the head that maps
     a (possibly pooled) sum to a unit vector."""
@@ -124,11 +133,9 @@ class TokenStates:
                        for starts, stops in ranges]
             else:
                 features = self.features(batch)
-                running = np.zeros((len(features) + 1, self.feature_size))
-                np.cumsum(features, 0, out=running[1:])
                 lengths = np.array([len(ids) for ids in batch])
                 offsets = np.cumsum(lengths) - lengths
-                raw = [running[offsets + stops[rows]] - running[offsets + starts[rows]]
+                raw = [_sums_over(features, offsets + starts[rows], offsets + stops[rows])
                        for starts, stops in ranges]
             if raw:
                 projected = np.concatenate(raw).astype(np.float32) @ self.backend.cnn_W
