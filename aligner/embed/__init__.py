@@ -33,24 +33,16 @@ DEFAULT_MODEL = "use-multilingual-v3"
 
 
 class Embedder(Protocol):
-    """Turns texts into L2-normalised float32 row vectors."""
+    """Turns texts into L2-normalised float32 row vectors.
+
+    An embedder may also have `encode_runs(texts, joiner, max_run, clauses)`, returning
+    the vectors of every run of 1..max_run consecutive texts (all runs of one size after
+    another) and of `clauses`, without embedding each run's text; the default model does
+    (`UniversalSentenceEncoder.encode_runs`) and the aligner uses it when present."""
 
     name: str
 
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
-
-
-class RunEmbedder(Embedder, Protocol):
-    """An embedder that can embed every run of consecutive sentences without embedding
-    each run's text (the default model pools its sentences' token states)."""
-
-    def encode_runs(
-        self, texts: Sequence[str], joiner: str, max_run: int, clauses: Sequence[str] = ()
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Vectors of every run of 1..`max_run` consecutive `texts` (joined by `joiner`
-        where a run's text is needed), all runs of one size after another, and of
-        `clauses`: each text's first clause, then each one's last clause (or none)."""
-        ...
 
 
 LONG_TEXT = 2000
