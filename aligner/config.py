@@ -22,7 +22,11 @@ class AlignConfig:
     max_align: int = 5
     """Most sentences on one side of a bead."""
     embedded_run: int = 4
-    """Longest run of sentences embedded as text; longer runs combine vectors."""
+    """Longest run of sentences embedded as a whole; longer runs combine vectors."""
+    pool_run_states: bool = True
+    """Embed a run from its sentences' token states where the model allows it (the
+    default model): the same vector as the run's text at about the cost of embedding each
+    sentence once (`aligner.embed.runs`). False embeds every run's text."""
     skip_cost: float = 0.12
     """What leaving one sentence unaligned costs."""
     length_weight: float = 0.15
@@ -149,3 +153,7 @@ class ExportOptions:
     def code(self, lang: Lang, zh_script: Script | None) -> str:
         """The language code written in TMX, e.g. `zh-TW` for a Traditional document."""
         return tmx_language_code(lang, zh_script or "simplified", self.zh_code, self.en_code)
+
+
+FAST = AlignConfig(embedded_run=2)
+"""The `--fast` preset: see docs/speed.md for its time and accuracy."""

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from aligner.align.features import edge_texts, hubness, run_texts, side_gaps, side_runs
+from aligner.align.features import edge_texts, embed_runs, hubness, side_gaps, side_runs
 from aligner.align.kernel import ANY_PARAGRAPH, Features, Weights, band_dp, bead_quality
 from aligner.align.paragraphs import length_scale, pair_paragraphs
 from aligner.align.search import band_around, bead_shapes, one_to_one_path
@@ -151,19 +151,18 @@ def _document_features(
     """Everything the kernel compares, and whether the document interleaves paragraphs of
     the two languages (a mixed document, whose paragraphs are paired first)."""
     embedded = max(1, min(config.embedded_run, max_run))
-    src_texts, tgt_texts = run_texts(src, embedded), run_texts(tgt, embedded)
     clause_texts: list[str] = []
     if config.boundary_weight:
         clause_texts = edge_texts(src, config) + edge_texts(tgt, config)
-    vectors = embedder.encode(src_texts + tgt_texts + clause_texts)
-    edges = vectors[len(src_texts) + len(tgt_texts) :]
-    vectors = vectors[: len(src_texts) + len(tgt_texts)]
+    src_runs, tgt_runs, edges = embed_runs(
+        embedder, (src, tgt), embedded, clause_texts, config.pool_run_states
+    )
     src_paragraphs = np.array([sentence.paragraph for sentence in src], dtype=np.int64)
     tgt_paragraphs = np.array([sentence.paragraph for sentence in tgt], dtype=np.int64)
     interleaved = not set(src_paragraphs.tolist()) & set(tgt_paragraphs.tolist())
     if interleaved:
         partners = pair_paragraphs(
-            vectors[: len(src)], vectors[len(src_texts) : len(src_texts) + len(tgt)],
+            src_runs[: len(src)], tgt_runs[: len(tgt)],
             src_paragraphs, tgt_paragraphs, config,
         )
     else:
@@ -171,10 +170,10 @@ def _document_features(
     en_scale = length_scale(src, tgt, partners, tgt_paragraphs)
     src_scale, tgt_scale = (1.0, en_scale) if src[0].lang == "zh" else (en_scale, 1.0)
     src_vectors, src_lengths, src_breaks = side_runs(
-        src, vectors[: len(src_texts)], src_scale, embedded, max_run
+        src, src_runs, src_scale, embedded, max_run
     )
     tgt_vectors, tgt_lengths, tgt_breaks = side_runs(
-        tgt, vectors[len(src_texts) :], tgt_scale, embedded, max_run
+        tgt, tgt_runs, tgt_scale, embedded, max_run
     )
     pointers, targets = anchor_index(
         find_anchors(src, tgt, config.anchor_max_sentences), len(src)

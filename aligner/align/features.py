@@ -10,6 +10,7 @@ import numpy as np
 from aligner.align.kernel import NO_GAPS
 from aligner.config import AlignConfig
 from aligner.data import Sentence
+from aligner.embed import Embedder
 from aligner.segment import edge_clauses
 from aligner.text import join_sentences, non_space_length
 
@@ -22,6 +23,43 @@ def run_texts(sentences: Sequence[Sentence], max_run: int) -> list[str]:
             run = [sentence.text for sentence in sentences[start : start + size]]
             texts.append(join_sentences(run, sentences[0].lang))
     return texts
+
+
+def embed_runs(
+    embedder: Embedder,
+    sides: tuple[Sequence[Sentence], Sequence[Sentence]],
+    embedded: int,
+    clause_texts: list[str],
+    pooled: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Vectors of the runs of 1..`embedded` sentences of each side (in `run_texts` order)
+    and of `clause_texts` (`edge_texts` of both sides, or none).
+
+    With `pooled`, an embedder that has `encode_runs` (the default model) builds the runs
+    from its sentences' token states, at about the cost of embedding each sentence once;
+    otherwise every run's text is embedded, which costs 1 + 2 + … + `embedded` times that.
+    """
+    src, tgt = sides
+    encode_runs = getattr(embedder, "encode_runs", None) if pooled else None
+    if encode_runs is None:
+        src_texts, tgt_texts = run_texts(src, embedded), run_texts(tgt, embedded)
+        vectors = embedder.encode(src_texts + tgt_texts + clause_texts)
+        return np.split(vectors, [len(src_texts), len(src_texts) + len(tgt_texts)])  # type: ignore[return-value]
+    clause_count = 2 * len(src) if clause_texts else 0
+    src_runs, src_clauses = encode_runs(
+        [sentence.text for sentence in src], _separator(src), embedded,
+        clause_texts[:clause_count],
+    )
+    tgt_runs, tgt_clauses = encode_runs(
+        [sentence.text for sentence in tgt], _separator(tgt), embedded,
+        clause_texts[clause_count:],
+    )
+    return src_runs, tgt_runs, np.concatenate([src_clauses, tgt_clauses])
+
+
+def _separator(sentences: Sequence[Sentence]) -> str:
+    """What `join_sentences` puts between two sentences of this side."""
+    return join_sentences(["", ""], sentences[0].lang)
 
 
 def _stack_runs(flat: np.ndarray, count: int, max_run: int) -> np.ndarray:

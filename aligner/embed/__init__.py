@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import sqlite3
 from collections.abc import Sequence
 from functools import cached_property
@@ -19,8 +20,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from aligner.data import AlignerError
+from aligner.embed.runs import run_vectors
+from aligner.embed.states import TokenStates, supports
 from aligner.text import to_simplified
 
 logger = logging.getLogger(__name__)
@@ -29,11 +33,45 @@ DEFAULT_MODEL = "use-multilingual-v3"
 
 
 class Embedder(Protocol):
-    """Turns texts into L2-normalised float32 row vectors."""
+    """Turns texts into L2-normalised float32 row vectors.
+
+    An embedder may also have `encode_runs(texts, joiner, max_run, clauses)`, returning
+    the vectors of every run of 1..max_run consecutive texts (all runs of one size after
+    another) and of `clauses`, without embedding each run's text; the default model does
+    (`UniversalSentenceEncoder.encode_runs`) and the aligner uses it when present."""
 
     name: str
 
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+LONG_TEXT = 2000
+"""Texts longer than this many characters are embedded in pieces (see `split_long`): one
+200 KB line without punctuation took 1.2-1.6 GB in one piece."""
+_PIECE_ENDS = re.compile(r"(?<=[。！？；，：.!?;,:])|\s+")
+"""Where a long text may be cut: after sentence or clause punctuation, else at spaces."""
+
+
+def split_long(text: str, limit: int = LONG_TEXT) -> list[str]:
+    """`text` cut into pieces of at most `limit` characters, at the last clause mark or
+    space before the limit when there is one, else at the limit; the pieces joined give
+    back the text."""
+    pieces = []
+    while len(text) > limit:
+        cuts = [match.end() for match in _PIECE_ENDS.finditer(text, 1, limit)]
+        cut = cuts[-1] if cuts and cuts[-1] > limit // 2 else limit
+        pieces.append(text[:cut])
+        text = text[cut:]
+    return [*pieces, text] if text else pieces
+
+
+def _runs_of_texts(texts: Sequence[str], joiner: str, max_run: int) -> list[str]:
+    """Every run of 1..max_run consecutive texts, joined, all runs of one size in turn."""
+    return [
+        joiner.join(texts[start : start + size])
+        for size in range(1, max_run + 1)
+        for start in range(len(texts) - size + 1)
+    ]
 
 
 def _normalise_rows(vectors: np.ndarray) -> np.ndarray:
@@ -52,6 +90,16 @@ def _encode_unique(texts: Sequence[str], encode: Any, dim: int) -> np.ndarray:
     return vectors[[position[text] for text in texts]]
 
 
+def _encode_pieces(texts: list[str], encode: Any) -> tuple[np.ndarray, int]:
+    """Vectors of `texts`, each over `LONG_TEXT` characters as the normalised mean of its
+    pieces' vectors, and how many texts were cut."""
+    pieces = [split_long(text) if len(text) > LONG_TEXT else [text] for text in texts]
+    vectors = _normalise_rows(encode([piece for text in pieces for piece in text]))
+    ends = np.cumsum([len(text) for text in pieces])
+    sums = np.add.reduceat(vectors, ends - [len(text) for text in pieces], axis=0)
+    return _normalise_rows(sums), sum(len(text) > 1 for text in pieces)
+
+
 class UniversalSentenceEncoder:
     """USE multilingual v3 (512-d), numpy only.
 
@@ -67,6 +115,8 @@ class UniversalSentenceEncoder:
         self.name = DEFAULT_MODEL if to_simplified else f"{DEFAULT_MODEL}-no-t2s"
         self.threads = threads or os.cpu_count() or 1
         self.to_simplified = to_simplified
+        self.long_texts_split = 0
+        """Distinct texts over `LONG_TEXT` characters embedded in pieces (for `--report`)."""
 
     @cached_property
     def _model(self) -> Any:
@@ -74,13 +124,43 @@ class UniversalSentenceEncoder:
 
         return USE(threads=self.threads)
 
+    @cached_property
+    def _states(self) -> TokenStates | None:
+        backend = self._model._model
+        return TokenStates(backend) if supports(backend) else None
+
+    def _prepared(self, texts: Sequence[str]) -> list[str]:
+        return [to_simplified(text) for text in texts] if self.to_simplified else list(texts)
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         def encode_batch(batch: list[str]) -> np.ndarray:
-            if self.to_simplified:
-                batch = [to_simplified(text) for text in batch]
-            return self._model.encode(batch)
+            batch = self._prepared(batch)
+            if all(len(text) <= LONG_TEXT for text in batch):
+                return self._model.encode(batch)
+            if self._states is None:
+                vectors, split = _encode_pieces(batch, self._model.encode)
+                self.long_texts_split += split
+                return vectors
+            pieces = [split_long(text) for text in batch]
+            self.long_texts_split += sum(len(cut) > 1 for cut in pieces)
+            with threadpool_limits(limits=self.threads, user_api="blas"):
+                return run_vectors(self._states, pieces, "", 1)[0]
 
         return _encode_unique(list(texts), encode_batch, self.dimension)
+
+    def encode_runs(
+        self, texts: Sequence[str], joiner: str, max_run: int, clauses: Sequence[str] = ()
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Every run's and clause's vector from its sentence's token states
+        (`aligner.embed.runs`), or, if the installed model does not expose them, from its
+        text."""
+        states = self._states
+        if states is None:
+            return self.encode(_runs_of_texts(texts, joiner, max_run)), self.encode(clauses)
+        pieces = [split_long(text) for text in self._prepared(texts)]
+        self.long_texts_split += len({text for text, cut in zip(texts, pieces) if len(cut) > 1})
+        with threadpool_limits(limits=self.threads, user_api="blas"):
+            return run_vectors(states, pieces, joiner, max_run, self._prepared(clauses))
 
 
 class SentenceTransformerEmbedder:
@@ -90,6 +170,8 @@ class SentenceTransformerEmbedder:
         self.name = model
         self.device = device
         self.batch_size = batch_size
+        self.long_texts_split = 0
+        """Distinct texts over `LONG_TEXT` characters embedded in pieces (for `--report`)."""
 
     @cached_property
     def _model(self) -> Any:
@@ -110,8 +192,13 @@ class SentenceTransformerEmbedder:
                 batch, batch_size=self.batch_size, convert_to_numpy=True, show_progress_bar=False
             )
 
+        def encode_in_pieces(batch: list[str]) -> np.ndarray:
+            vectors, split = _encode_pieces(batch, encode_batch)
+            self.long_texts_split += split
+            return vectors
+
         dimension = self._model.get_embedding_dimension() or 0
-        return _encode_unique(list(texts), encode_batch, dimension)
+        return _encode_unique(list(texts), encode_in_pieces, dimension)
 
 
 def load_embedder(
@@ -171,7 +258,7 @@ class CachedEmbedder:
     def _digest(text: str) -> bytes:
         return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
-    def _lookup(self, digests: list[bytes]) -> dict[bytes, np.ndarray]:
+    def _lookup(self, digests: list[bytes], model: str = "") -> dict[bytes, np.ndarray]:
         found: dict[bytes, np.ndarray] = {}
         database = self._database()
         for start in range(0, len(digests), self._CHUNK):
@@ -179,14 +266,14 @@ class CachedEmbedder:
             rows = database.execute(
                 f"SELECT digest, vector FROM vectors WHERE model = ? AND digest IN "
                 f"({','.join('?' * len(chunk))})",
-                [self.name, *chunk],
+                [model or self.name, *chunk],
             )
             found.update((digest, np.frombuffer(blob, dtype="<f4")) for digest, blob in rows)
         return found
 
-    def _store(self, digests: list[bytes], vectors: np.ndarray) -> None:
+    def _store(self, digests: list[bytes], vectors: np.ndarray, model: str = "") -> None:
         rows = [
-            (self.name, digest, vector.astype("<f4").tobytes())
+            (model or self.name, digest, vector.astype("<f4").tobytes())
             for digest, vector in zip(digests, vectors)
         ]
         with self._database() as database:
@@ -206,6 +293,35 @@ class CachedEmbedder:
             self._store(list(missing), fresh)
             found.update(zip(missing, fresh))
         return np.stack([found[digest] for digest in digests]).astype(np.float32, copy=False)
+
+    def encode_runs(
+        self, texts: Sequence[str], joiner: str, max_run: int, clauses: Sequence[str] = ()
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The inner embedder's run and clause vectors, cached apart from the vectors of
+        texts (they may differ from them in the last digits), keyed by each run's
+        sentences; an inner embedder without `encode_runs` embeds the texts through the
+        cache."""
+        encode_runs = getattr(self.inner, "encode_runs", None)
+        if encode_runs is None:
+            return self.encode(_runs_of_texts(texts, joiner, max_run)), self.encode(clauses)
+        model = f"{self.name}/pooled-runs"
+        keys = _runs_of_texts(texts, "\x1f", max_run) + [f"\x1d{clause}" for clause in clauses]
+        digests = [self._digest(key) for key in keys]
+        found = self._lookup(list(dict.fromkeys(digests)), model)
+        if all(digest in found for digest in digests):
+            self.hits += len(digests)
+            vectors = np.stack([found[digest] for digest in digests]).astype(np.float32)
+        else:
+            self.misses += len(digests)
+            vectors = np.concatenate(encode_runs(texts, joiner, max_run, clauses))
+            unique = {digest: row for row, digest in enumerate(digests)}
+            self._store(list(unique), vectors[list(unique.values())], model)
+        return vectors[: len(keys) - len(clauses)], vectors[len(keys) - len(clauses) :]
+
+    @property
+    def long_texts_split(self) -> int:
+        """The inner embedder's count of texts embedded in pieces (cached ones not counted)."""
+        return int(getattr(self.inner, "long_texts_split", 0))
 
     def close(self) -> None:
         """Release the database file (tests and notebooks delete its folder)."""

@@ -1,0 +1,247 @@
+"""Vectors of every run of consecutive sentences, and of each sentence's first and last
+clause, from the sentences' token states (see `aligner.embed.states`).
+
+A token's feature depends only on the tokens within `REACH` of it, so joining sentences
+changes the features of only a few tokens at each join, and a clause shares most of its
+tokens' features with its sentence. A run's or clause's feature sum is therefore its
+sentences' sums, minus the features of the tokens near the joins or cuts as they were
+alone, plus those tokens' features computed anew in their new context: the same vector
+as embedding the text, at about the cost of embedding each sentence once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from aligner.embed.states import BEGIN, END, REACH, TokenStates
+
+
+def _run_groups(long: np.ndarray, start: int, size: int) -> list[tuple[int, int]]:
+    """The joins of the run of `size` sentences from `start`, grouped so that a group's
+    joins are linked by short sentences (whose every token is near a join): (first, last)
+    sentence of each group, whose ends are long sentences or the run's ends."""
+    groups = []
+    first = start
+    for sentence in range(start + 1, start + size):
+        if long[sentence] or sentence == start + size - 1:
+            groups.append((first, sentence))
+            first = sentence
+    return groups
+
+
+class _Sentences:
+    """Each sentence's tokens alone and as they read after another sentence, and the
+    projected feature sums `run_vectors` corrects at the joins.
+
+    A token's feature depends on the tokens within `REACH` of it, so joining sentences
+    changes only the last `REACH` tokens and the end marker before a join, and after it
+    the begin marker, the tokens that read differently after a sentence (`lead`: in
+    Chinese, which is joined without a space, the first character loses the word-start
+    mark the tokenizer puts at the start of a text) and the `REACH` tokens after them.
+    A short sentence is near a join all through.
+    """
+
+    def __init__(
+        self, states: TokenStates, texts: Sequence[Sequence[str]], joiner: str,
+        clause_texts: Sequence[str],
+    ) -> None:
+        self.states = states
+        self.alone = states.token_ids(texts)
+        clauses = _Clauses(states, self.alone, ["".join(pieces) for pieces in texts],
+                           clause_texts)
+        self.joined = [self._after_sentence(ids, pieces, joiner) for ids, pieces in
+                       zip(self.alone, texts)]
+        self.replaced = np.array([  # tokens after the begin marker that read differently
+            len(ids) - 2 - _common_suffix(ids[1:-1], joined)
+            for ids, joined in zip(self.alone, self.joined)
+        ])
+        self.lead = np.array([len(joined) - _common_suffix(ids[1:-1], joined)
+                              for ids, joined in zip(self.alone, self.joined)])
+        self.lengths = np.array([len(ids) for ids in self.alone])
+        self.joined_lengths = np.array([len(ids) for ids in self.joined])
+        self.long = self.lengths >= 2 * REACH + 2 + self.replaced
+        self.clauses = clauses
+        zeros = np.zeros_like(self.lengths)
+        self.wholes, self.heads, self.tails, self.clause_heads, self.clause_tails = (
+            states.range_sums(self.alone, [
+                (zeros, self.lengths),
+                (zeros, np.minimum(1 + self.replaced + REACH, self.lengths)),
+                (np.maximum(self.lengths - 1 - REACH, 0), self.lengths),
+                (zeros, clauses.kept_prefix),
+                (self.lengths - clauses.kept_suffix, self.lengths),
+            ])
+        )
+
+    def _after_sentence(self, ids: list[int], pieces: Sequence[str], joiner: str) -> list[int]:
+        """The tokens of a sentence that follows another (without its markers)."""
+        if joiner or not pieces:
+            return ids[1:-1]
+        marker = self.states.tokenize(_JOIN_CONTEXT)
+        after = self.states.tokenize(_JOIN_CONTEXT + pieces[0])
+        if after[: len(marker)] != marker:
+            return ids[1:-1]
+        rest = [token for piece in pieces[1:] for token in self.states.tokenize(piece)]
+        return after[len(marker) :] + rest
+
+
+_JOIN_CONTEXT = "。"
+"""What a Chinese sentence is tokenized after to read it as it reads inside a run."""
+
+
+class _Clauses:
+    """The first and last clause of each sentence, whose tokens are mostly the sentence's
+    first or last tokens: a clause's feature sum is the sentence's over those shared
+    tokens that lie more than `REACH` from where the clause's text differs, plus the
+    features of the rest computed anew (`segments`)."""
+
+    def __init__(
+        self, states: TokenStates, sentences: list[list[int]], texts: Sequence[str],
+        clause_texts: Sequence[str],
+    ) -> None:
+        count = len(sentences)
+        self.kept_prefix = np.zeros(count, dtype=np.int64)
+        self.kept_suffix = np.zeros(count, dtype=np.int64)
+        self.segments: list[tuple[list[int], int, int]] = []
+        """Per clause (first clauses, then last ones): the tokens to compute, and the range
+        of them whose features count."""
+        self.lengths: list[int] = []
+        if not clause_texts:
+            return
+        for row, (sentence, text) in enumerate(zip(sentences, clause_texts[:count])):
+            # a clause that is the whole sentence costs nothing
+            ids = sentence if text == texts[row] else [BEGIN, *states.tokenize(text), END]
+            if ids == sentence:
+                self.kept_prefix[row] = len(ids)
+                self.segments.append((ids[-1:], 0, 0))
+                self.lengths.append(len(ids))
+                continue
+            kept = max(_common_prefix(sentence[:-1], ids[:-1]) - REACH, 0)
+            self.kept_prefix[row] = kept
+            context = max(kept - REACH, 0)
+            self.segments.append((ids[context:], kept - context, len(ids) - context))
+            self.lengths.append(len(ids))
+        for row, (sentence, text) in enumerate(zip(sentences, clause_texts[count:])):
+            ids = sentence if text == texts[row] else [BEGIN, *states.tokenize(text), END]
+            if ids == sentence:
+                self.kept_suffix[row] = len(ids)
+                self.segments.append((ids[:1], 0, 0))
+                self.lengths.append(len(ids))
+                continue
+            kept = max(_common_suffix(sentence[1:], ids[1:]) - REACH, 0)
+            self.kept_suffix[row] = kept
+            changed = len(ids) - kept
+            self.segments.append((ids[: min(changed + REACH, len(ids))], 0, changed))
+            self.lengths.append(len(ids))
+
+    def vectors(self, sentences: _Sentences) -> np.ndarray:
+        """The clauses' unit vectors, first clauses then last ones."""
+        if not self.segments:
+            return np.zeros((0, sentences.states.dimension), dtype=np.float32)
+        fresh = _segment_sums(sentences.states, self.segments)
+        kept = np.concatenate([sentences.clause_heads, sentences.clause_tails])
+        return sentences.states.vectors(fresh + kept, np.array(self.lengths))
+
+
+def _segment_sums(
+    states: TokenStates, segments: Sequence[tuple[list[int], int, int]]
+) -> np.ndarray:
+    """For each (tokens, start, stop): the projected feature sum of tokens[start:stop],
+    computed on the tokens alone (their ends taken as a text's ends)."""
+    starts = np.array([start for _, start, _ in segments], dtype=np.int64)
+    stops = np.array([stop for _, _, stop in segments], dtype=np.int64)
+    return states.range_sums([tokens for tokens, _, _ in segments], [(starts, stops)])[0]
+
+
+def _common_prefix(first: Sequence[int], second: Sequence[int]) -> int:
+    count = 0
+    while count < min(len(first), len(second)) and first[count] == second[count]:
+        count += 1
+    return count
+
+
+def _common_suffix(first: Sequence[int], second: Sequence[int]) -> int:
+    count = 0
+    while count < min(len(first), len(second)) and first[-1 - count] == second[-1 - count]:
+        count += 1
+    return count
+
+
+class _Joins:
+    """Feature corrections at the joins of runs, each distinct group of joins computed
+    once: new minus old projected feature sums of the tokens near the joins."""
+
+    def __init__(self, sentences: _Sentences) -> None:
+        self.sentences = sentences
+        self.rows: dict[tuple[int, int, bool, bool], int] = {}
+        self.segments: list[tuple[list[int], int, int]] = []
+        self.old: list[np.ndarray] = []
+
+    def row(self, first: int, last: int, run_start: int, run_end: int) -> int:
+        """The correction of the group of joins from sentence `first` to `last` in a run
+        from `run_start` to `run_end`; the run's ends matter only next to a short end."""
+        long = self.sentences.long
+        key = (first, last, first == run_start and not long[first],
+               last == run_end and not long[last])
+        if key not in self.rows:
+            self.rows[key] = len(self.old)
+            self._schedule(*key)
+        return self.rows[key]
+
+    def _schedule(self, first: int, last: int, at_start: bool, at_end: bool) -> None:
+        sentences = self.sentences
+        alone = sentences.alone[first]  # a long sentence ends alike alone and after another
+        head = alone[:-1] if at_start else alone[len(alone) - 1 - 2 * REACH : -1]
+        middle = [token for k in range(first + 1, last) for token in sentences.joined[k]]
+        after = sentences.joined[last] + ([END] if at_end else [])
+        lead = int(sentences.lead[last])
+        tail = after if at_end else after[: lead + 2 * REACH]
+        changed_from = max(len(head) - REACH, 0)
+        changed_to = len(head) + len(middle) + min(lead + REACH, len(tail))
+        self.segments.append((head + middle + tail, changed_from, changed_to))
+        self.old.append(sentences.tails[first] + sentences.heads[last]
+                        + sentences.wholes[first + 1 : last].sum(0))
+
+    def corrections(self) -> np.ndarray:
+        """New minus old feature sums of every scheduled group, in scheduling order."""
+        if not self.segments:
+            return np.zeros((0, self.sentences.wholes.shape[1]), dtype=np.float32)
+        return _segment_sums(self.sentences.states, self.segments) - np.array(self.old)
+
+
+def run_vectors(
+    states: TokenStates, texts: Sequence[Sequence[str]], joiner: str, max_run: int,
+    clause_texts: Sequence[str] = (),
+) -> tuple[np.ndarray, np.ndarray]:
+    """Unit vectors of every run of 1..`max_run` consecutive texts (each in pieces, see
+    `TokenStates.token_ids`), all runs of one size after another (the order of
+    `aligner.align.features.run_texts`), and of `clause_texts` (each sentence's first
+    clause, then each one's last clause, or none). A run's token features are its
+    sentences' plus the corrections at its joins."""
+    sentences = _Sentences(states, texts, joiner, clause_texts)
+    joins = _Joins(sentences)
+    wholes = sentences.wholes.astype(np.float64)
+    prefix = np.concatenate([np.zeros((1, wholes.shape[1])), np.cumsum(wholes, 0)])
+    joined_prefix = np.concatenate([[0], np.cumsum(sentences.joined_lengths)])
+    sums: list[np.ndarray] = []
+    lengths: list[np.ndarray] = []
+    run_rows: list[list[int]] = [[] for _ in range(max_run)]
+    group_rows: list[list[int]] = [[] for _ in range(max_run)]
+    """By the group's place in its run: no run appears twice in one place."""
+    for size in range(1, max_run + 1):
+        starts = np.arange(max(len(texts) - size + 1, 0))
+        offset = int(sum(len(block) for block in sums))
+        sums.append(prefix[starts + size] - prefix[starts])
+        lengths.append(sentences.lengths[starts] + joined_prefix[starts + size]
+                       - joined_prefix[starts + 1])
+        for start in starts.tolist():
+            for place, (first, last) in enumerate(_run_groups(sentences.long, start, size)):
+                run_rows[place].append(offset + start)
+                group_rows[place].append(joins.row(first, last, start, start + size - 1))
+    all_sums = np.concatenate(sums)
+    corrections = joins.corrections()
+    for runs_in_place, groups_in_place in zip(run_rows, group_rows):
+        all_sums[runs_in_place] += corrections[groups_in_place]
+    runs = states.vectors(all_sums.astype(np.float32), np.concatenate(lengths))
+    return runs, sentences.clauses.vectors(sentences)
