@@ -153,7 +153,3 @@ class ExportOptions:
     def code(self, lang: Lang, zh_script: Script | None) -> str:
         """The language code written in TMX, e.g. `zh-TW` for a Traditional document."""
         return tmx_language_code(lang, zh_script or "simplified", self.zh_code, self.en_code)
-
-
-FAST = AlignConfig(embedded_run=2)
-"""The `--fast` preset: see docs/speed.md for its time and accuracy."""

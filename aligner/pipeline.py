@@ -29,6 +29,9 @@ from aligner.text import LANGUAGE_NAMES, Lang, detect_script, foreign_language
 
 logger = logging.getLogger(__name__)
 
+LONG_SENTENCES_SPLIT = "long-sentences-split"
+"""Not a repair: sentences too long to embed at once, embedded in pieces (text unchanged)."""
+
 
 @dataclass
 class AlignedDocument:
@@ -104,12 +107,16 @@ def _aligned(
         "%s: aligning %d %s and %d %s sentences",
         name, len(src), LANGUAGE_NAMES[langs[0]], len(tgt), LANGUAGE_NAMES[langs[1]],
     )
+    split_before = getattr(embedder, "long_texts_split", 0)
+    beads = align_sections(src, tgt, embedder, options.align, shared_numbering=mixed)
+    if split := getattr(embedder, "long_texts_split", 0) - split_before:
+        repairs[LONG_SENTENCES_SPLIT] += split
     alignment = Alignment(
         src_lang=langs[0],
         tgt_lang=langs[1],
         src=src,
         tgt=tgt,
-        beads=align_sections(src, tgt, embedder, options.align, shared_numbering=mixed),
+        beads=beads,
         name=name,
         zh_script=detect_script("".join(sentence.text for sentence in zh_sentences)),
         repairs=sum(repairs[kind] for kind in REPAIR_NAMES),

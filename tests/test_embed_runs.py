@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from aligner.align import align
 from aligner.align.features import edge_texts, run_texts
-from aligner.config import FAST, AlignConfig
+from aligner.config import AlignConfig
 from aligner.data import Sentence
 from aligner.embed import LONG_TEXT, CachedEmbedder, Embedder, split_long
 from aligner.embed.states import TokenStates
@@ -75,7 +75,7 @@ def test_on_a_small_document_pooled_runs_give_the_same_beads(
     folder = shared_dir / "eval" / "mac-dev"
     src = presegmented((folder / "zh" / "003").read_text(encoding="utf-8"), "zh")[:60]
     tgt = presegmented((folder / "en" / "003").read_text(encoding="utf-8"), "en")[:60]
-    for config in (AlignConfig(), FAST):
+    for config in (AlignConfig(), AlignConfig(embedded_run=2)):
         by_text = align(src, tgt, embedder, dataclasses.replace(config, pool_run_states=False))
         pooled = align(src, tgt, embedder, config)
         assert [(b.src, b.tgt) for b in pooled] == [(b.src, b.tgt) for b in by_text]

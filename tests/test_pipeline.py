@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from aligner import AlignerError, PipelineOptions, align_document
@@ -103,3 +105,19 @@ def test_a_japanese_paragraph_in_a_mixed_document_is_left_out_and_counted(
     assert document.repairs["skipped-japanese-paragraphs"] == 1
     assert not any("天気ですね" in sentence.text for sentence in document.alignment.src)
     assert len(document.alignment.src) == 2 and len(document.alignment.tgt) == 2
+
+
+def test_sentences_embedded_in_pieces_are_reported(tmp_path: Path) -> None:
+    class PieceCountingEmbedder(HashEmbedder):
+        long_texts_split = 0
+
+        def encode(self, texts: Sequence[str]) -> np.ndarray:
+            self.long_texts_split += sum(len(text) > 2000 for text in texts)
+            return super().encode(texts)
+
+    zh, en = tmp_path / "a.zh.txt", tmp_path / "a.en.txt"
+    zh.write_text("今天天气很好。\n\n" + "很长的句子" * 600 + "\n", encoding="utf-8")
+    en.write_text("The weather is nice today.\n\nA long one.\n", encoding="utf-8")
+    document = align_document(zh, en, embedder=PieceCountingEmbedder())
+    assert document.repairs["long-sentences-split"] >= 1
+    assert any(len(sentence.text) == 3000 for sentence in document.alignment.src)

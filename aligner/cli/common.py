@@ -69,7 +69,7 @@ EmbeddedRun = Annotated[
         min=1,
         metavar="N",
         help="Longest run of sentences embedded as text; longer runs combine vectors. "
-        "2 embeds about 3x less text than 4 (for very large inputs), at some accuracy cost.",
+        "(With the default model longer runs cost little.)",
     ),
 ]
 MinScore = Annotated[
