@@ -68,8 +68,7 @@ EmbeddedRun = Annotated[
     typer.Option(
         min=1,
         metavar="N",
-        help="Longest run of sentences embedded as text; longer runs combine vectors. "
-        "(With the default model longer runs cost little.)",
+        help="Longest run of sentences embedded as one text; longer runs combine vectors.",
     ),
 ]
 MinScore = Annotated[
