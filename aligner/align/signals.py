@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
 
-from aligner.align.lexicon import english_names, numbers_in, pinyin_words
 from aligner.config import AlignConfig
 from aligner.data import Sentence
 from aligner.text import LATIN_NAME, quote_marks
@@ -16,16 +16,14 @@ OUTSIDE, INSIDE, EITHER = 0, 1, 2
 """Quote state of the gap after a sentence: in running speech, outside it, or either (a
 quote closes and the next sentence opens one at once, as around an English speech tag)."""
 
-def _anchor_tokens(sentences: Sequence[Sentence], names: frozenset[str]) -> list[set[str]]:
-    """Each sentence's numbers and Latin-script words; on the Chinese side also the `names`
-    (English capitalised words) its characters spell in pinyin."""
-    tokens = []
-    for sentence in sentences:
-        found = numbers_in(sentence.text, sentence.lang)
-        found.update(name.casefold() for name in LATIN_NAME.findall(sentence.text))
-        if sentence.lang == "zh":
-            found.update(pinyin_words(sentence.text, names))
-        tokens.append(found)
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def _anchor_tokens(text: str, with_names: bool) -> set[str]:
+    numbers = {match.replace(",", "") for match in _NUMBER.findall(text)}
+    tokens = {number for number in numbers if len(number.replace(".", "")) >= 2}
+    if with_names:
+        tokens.update(name.casefold() for name in LATIN_NAME.findall(text))
     return tokens
 
 
@@ -34,17 +32,13 @@ def find_anchors(
     tgt: Sequence[Sentence],
     max_sentences: int = AlignConfig.anchor_max_sentences,
 ) -> list[tuple[int, int]]:
-    """Sentence pairs sharing a rare number (in digits, Chinese numerals or English words),
-    Latin-script name or pinyin name (`lexicon`). Only tokens found on the Chinese side
-    count, where Latin script is rare enough to be meaningful; a token found in more than
+    """Sentence pairs sharing a rare number or Latin name (names are taken from the zh side,
+    where Latin script is rare enough to be meaningful); a token found in more than
     `max_sentences` sentences on one side is too common to pin a pair."""
     src_is_zh = bool(src) and src[0].lang == "zh"
-    zh, en = (src, tgt) if src_is_zh else (tgt, src)
-    en_names = [english_names(sentence.text) for sentence in en]
-    zh_tokens = _anchor_tokens(zh, frozenset().union(*en_names))
-    en_tokens = [tokens | names for tokens, names in zip(_anchor_tokens(en, frozenset()), en_names)]
-    src_tokens, tgt_tokens = (zh_tokens, en_tokens) if src_is_zh else (en_tokens, zh_tokens)
-    zh_vocabulary = set().union(*zh_tokens)
+    src_tokens = [_anchor_tokens(sentence.text, src_is_zh) for sentence in src]
+    tgt_tokens = [_anchor_tokens(sentence.text, not src_is_zh) for sentence in tgt]
+    zh_vocabulary = set().union(*(src_tokens if src_is_zh else tgt_tokens))
     src_where: dict[str, list[int]] = defaultdict(list)
     tgt_where: dict[str, list[int]] = defaultdict(list)
     for where, token_sets in ((src_where, src_tokens), (tgt_where, tgt_tokens)):
