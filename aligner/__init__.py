@@ -24,8 +24,8 @@ _EXPORTS = {
     "PipelineOptions": "aligner.config",
     "AlignedDocument": "aligner.pipeline",
     "align_document": "aligner.pipeline",
-    "write_alignments": "aligner.export",
-    "read_alignments": "aligner.export",
+    "write_alignments": "aligner.formats",
+    "read_alignments": "aligner.formats",
     "ExportOptions": "aligner.config",
     "__version__": "aligner.version",
 }
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from aligner.config import AlignConfig, ExportOptions, PipelineOptions
     from aligner.data import AlignerError, Alignment, Bead, Paragraph, Sentence
     from aligner.embed import load_embedder
-    from aligner.export import read_alignments, write_alignments
+    from aligner.formats import read_alignments, write_alignments
     from aligner.pipeline import AlignedDocument, align_document
     from aligner.version import VERSION as __version__
 

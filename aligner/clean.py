@@ -19,7 +19,15 @@ from pypinyin import Style, pinyin
 
 from aligner.config import CleanOptions
 from aligner.data import AlignerError, Cleaned
-from aligner.text import HAN, HAN_RANGES, LATIN_LETTER, Script, opencc_converter
+from aligner.text import (
+    HAN,
+    HAN_RANGES,
+    LATIN_LETTER,
+    PINYIN_LETTERS,
+    Script,
+    damage_count,
+    opencc_converter,
+)
 
 # Each repair's one name: the key of its count in `--report` and what `--no-repair` takes.
 PINYIN_GLOSSES = "pinyin-glosses"
@@ -30,14 +38,15 @@ HTML_RESIDUE = "html-residue"
 INVISIBLE_CHARS = "invisible-chars"
 WHITESPACE = "whitespace"
 SCRIPT_CONVERSION = "script-conversion"
+DAMAGED_TEXT = "damaged-text"
+"""Not a repair: text found damaged beyond repair, counted so the user knows it is there."""
 
 
 # ---------------------------------------------------------------- repairs
 
 _LINE_REPAIR = Callable[[str, Counter[str]], str]
 
-_PINYIN_LETTERS = "a-züāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-_PINYIN_GLOSS = re.compile(f"([{HAN_RANGES}])[(（]([{_PINYIN_LETTERS}]{{1,7}})[)）]", re.IGNORECASE)
+_PINYIN_GLOSS = re.compile(f"([{HAN_RANGES}])[(（]([{PINYIN_LETTERS}]{{1,7}})[)）]", re.IGNORECASE)
 _TONE_MARKS = re.compile("[\u0300\u0304\u030c\u0301]")
 
 
@@ -263,5 +272,6 @@ def clean(text: str, options: CleanOptions | None = None) -> Cleaned:
     for number, line in enumerate(lines):
         for repair in repairs:
             line = repair(line, counts)
+        counts[DAMAGED_TEXT] += damage_count(line)
         lines[number] = line
     return Cleaned("\n".join(lines), {name: count for name, count in counts.items() if count})

@@ -127,13 +127,15 @@ class ExportOptions:
     """Which beads to write and how to name the languages.
 
     `min_score` applies to aligned pairs only: an unaligned sentence has no pair to be
-    confident about, and `drop_unaligned` decides about those.
+    confident about, and `drop_unaligned` decides about those: None means the format's
+    own default (tables keep unaligned sentences as rows with one side empty; JSONL,
+    meant for training, leaves them out; TMX and Moses cannot hold them).
     """
 
     min_score: float = 0.0
     types: frozenset[str] | None = None
     """Bead types to keep (`1-1`, `1-2`…), or all."""
-    drop_unaligned: bool = False
+    drop_unaligned: bool | None = None
     dedupe: bool = False
     """Write each distinct pair once."""
     zh_code: str | None = None
@@ -144,7 +146,7 @@ class ExportOptions:
         if self.types is not None and bead.kind not in self.types:
             return False
         if not bead.is_aligned:
-            return not self.drop_unaligned
+            return self.drop_unaligned is not True
         return bead.score >= self.min_score
 
     def code(self, lang: Lang, zh_script: Script | None) -> str:

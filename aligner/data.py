@@ -87,3 +87,19 @@ class Alignment:
         them (empty sentences left out, so they add no stray space)."""
         sentences, ids = (self.src, bead.src) if lang == self.src_lang else (self.tgt, bead.tgt)
         return join_sentences([sentences[i].text for i in ids if sentences[i].text], lang)
+
+
+@dataclass(frozen=True)
+class TermPair:
+    """One glossary entry: a Chinese term, its English equivalent and the evidence.
+
+    It lives here, beside the other records, because the glossary extraction produces it
+    and the glossary formats write it, and neither may import the other's internals.
+    """
+
+    zh: str
+    en: str
+    score: float
+    frequency: int
+    example_zh: str
+    example_en: str

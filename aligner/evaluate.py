@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aligner.data import AlignerError, Bead
-from aligner.export import read_ladder
+from aligner.formats import read_ladder
 
 Link = tuple[tuple[int, ...], tuple[int, ...]]
 

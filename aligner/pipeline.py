@@ -19,7 +19,7 @@ from aligner.embed import Embedder, load_embedder
 from aligner.io import read_text
 from aligner.segment import presegmented, segment
 from aligner.split import dominant_language, split_languages, split_monolingual
-from aligner.text import LANGUAGE_NAMES, Lang, detect_script
+from aligner.text import LANGUAGE_NAMES, Lang, detect_script, foreign_language
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +50,10 @@ def _sentences_of(text: str, lang: Lang, options: PipelineOptions, origin: str) 
 
 
 def _language_of(text: str, given: Lang | None, origin: str) -> Lang:
+    if (foreign := foreign_language(text)) is not None:
+        raise AlignerError(
+            f"{origin}: looks like {foreign}; the aligner aligns Chinese with English"
+        )
     if given is not None:
         return given
     lang = dominant_language(text)
@@ -119,7 +123,7 @@ def align_mixed(
         )
     repairs: Counter[str] = Counter()
     text = _clean_lines(read_text(path, repairs), options.clean, repairs)
-    paragraphs = split_languages(text)
+    paragraphs = _without_foreign_paragraphs(split_languages(text), repairs)
     by_lang: dict[Lang, list[Paragraph]] = {"zh": [], "en": []}
     for paragraph in paragraphs:
         by_lang[paragraph.lang].append(paragraph)
@@ -133,6 +137,22 @@ def align_mixed(
     src = segment(by_lang[src_lang], options.segment)
     tgt = segment(by_lang[tgt_lang], options.segment)
     return _aligned((src_lang, tgt_lang), src, tgt, embedder, options, path.name, repairs)
+
+
+def _without_foreign_paragraphs(
+    paragraphs: list[Paragraph], skipped: Counter[str]
+) -> list[Paragraph]:
+    """A mixed document's paragraphs minus those in a third language (a Japanese one
+    would pass for Chinese), each counted as `skipped-LANGUAGE-paragraphs`."""
+    kept = []
+    for paragraph in paragraphs:
+        foreign = foreign_language(paragraph.text)
+        if foreign is None:
+            kept.append(paragraph)
+        else:
+            skipped[f"skipped-{foreign.lower()}-paragraphs"] += 1
+            logger.warning("left out a %s paragraph: %.40s…", foreign, paragraph.text)
+    return kept
 
 
 def align_inputs(

@@ -102,14 +102,37 @@ def _is_english_boundary(
     )
 
 
+_SHORT_LINE = 30
+"""A line shorter than this is not a hard-wrapped piece of a longer sentence."""
+
+
+def _unwrapped_lines(field: str) -> list[str]:
+    """Lines joined where they were hard-wrapped; a short line without an end mark before
+    a capitalised one (a title, a list of words, `Hello` over `Thank you`) stands alone."""
+    groups: list[list[str]] = []
+    for line in (line.strip() for line in field.split("\n")):
+        if not line:
+            continue
+        previous = groups[-1][-1] if groups else ""
+        stands_alone = (
+            len(previous) < _SHORT_LINE
+            and not _EN_END.search(previous[-1:])
+            and (line[0].isupper() or line[0].isdigit())
+        )
+        if groups and not stands_alone:
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    return [" ".join(" ".join(group).split()) for group in groups]
+
+
 def _english_sentences(text: str, options: SegmentOptions) -> list[str]:
     """Cut at end marks that start a new sentence; hard-wrapped lines are joined first.
 
     A tab separates fields (`title<TAB>body`), which never share a sentence.
     """
     sentences: list[str] = []
-    for field in text.split("\t"):
-        joined = " ".join(field.split())
+    for joined in (line for field in text.split("\t") for line in _unwrapped_lines(field)):
         quoted = quoted_spans(joined)
         boundaries = [
             match.end()

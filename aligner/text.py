@@ -33,6 +33,10 @@ LATIN_NAME = re.compile(_LATIN_NAME_PART + r"[A-Za-z0-9]")
 so a name found on both sides of a bead is evidence that they translate each other."""
 LATIN_NAME_RUN = re.compile(f"{_LATIN_NAME_PART}(?: {_LATIN_NAME_PART})*")
 """A run of space-separated Latin name tokens inside Chinese text (`Wang Xiaogang`)."""
+KANA = re.compile("[\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
+"""Hiragana and katakana: written Japanese, never Chinese."""
+HANGUL = re.compile("[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+"""Korean syllables and jamo."""
 CJK_START = 0x2E80
 """Code points from here up are CJK radicals, punctuation, kana, Han and the like."""
 
@@ -41,6 +45,65 @@ def is_alphabetic_word_character(char: str) -> bool:
     """A letter or digit of an alphabetic script: an apostrophe sits between two of them
     (`don’t`), while `‘小白龙’韦` closes a quotation between two Chinese characters."""
     return char.isalnum() and ord(char) < CJK_START
+
+
+def foreign_language(text: str) -> str | None:
+    """The name of another language that `text` is written in, when it looks like
+    Japanese (kana among the Han characters) or Korean (Hangul), else None.
+
+    Japanese shares Han characters with Chinese, so without this check it would be
+    aligned as Chinese; a few kana in a Chinese text (a quoted name) do not count.
+    """
+    kana = len(KANA.findall(text))
+    han = len(HAN.findall(text))
+    if kana >= 2 and kana * 4 >= kana + han:
+        return "Japanese"
+    hangul = len(HANGUL.findall(text))
+    if hangul >= 2 and hangul * 10 >= hangul + han + len(LATIN_LETTER.findall(text)):
+        return "Korean"
+    return None
+
+
+PINYIN_LETTERS = "a-züāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+"""Letters of pinyin syllables, tone marks included, as a character-class body."""
+_DAMAGE = re.compile(
+    f"[?？\ufffd][{PINYIN_LETTERS}]{{1,7}}[)）]|\ufffd|[?？]![?？]", re.IGNORECASE
+)
+"""Text that a web converter destroyed beyond repair: a character lost to `?` with its
+pinyin gloss left behind (`全球?qū)@Y產`, `轉變?yōu)閷嶋H`), a replacement character, the `?!?`
+that ends a garbled sentence. The bytes after such a gloss are the tail of a GBK
+sequence whose lead byte is gone, so the lost characters cannot be told with confidence."""
+
+
+def damage_count(text: str) -> int:
+    """How many places in `text` are damaged beyond repair (see `_DAMAGE`)."""
+    return len(_DAMAGE.findall(text))
+
+
+_NEUTRAL_PUNCTUATION = frozenset(
+    ".,;:!?'\"()[]<>-–—…“”‘’「」『』《》〈〉、，。；：！？（）【】·・/"
+)
+"""Punctuation that ordinary sentences carry: neither language nor junk."""
+
+
+def linguistic_share(text: str) -> float:
+    """Share of a text's characters (spaces and ordinary punctuation aside) that are Han,
+    Latin letters or digits: 1 for a sentence, near 0 for a code fence or binary junk."""
+    content = kept = 0
+    for char in text:
+        if char.isspace() or char in _NEUTRAL_PUNCTUATION:
+            continue
+        content += 1
+        if char.isdigit() or (char.isalpha() and (HAN.match(char) or LATIN_LETTER.match(char))):
+            kept += 1
+    return kept / content if content else 0.0
+
+
+def is_language(text: str) -> bool:
+    """Whether a sentence is language to align, not a code fence (```` ```python ````), a
+    row of symbols or junk: mostly Han, Latin letters or digits (no sentence of MAC-Dev,
+    the Bible set or the seeds falls below 0.8)."""
+    return linguistic_share(text) >= 0.7
 
 
 # ---------------------------------------------------------------- quotation marks

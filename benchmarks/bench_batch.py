@@ -10,17 +10,16 @@ reuses the cache the cold run filled, so only alignment and export remain.
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
+from _common import BIBLE, MAC_DEV, add_config_options, benchmark_parser, config_from, write_results
 from rich.console import Console
 
 from aligner.batch import BatchSettings, run_batch
 from aligner.config import AlignConfig, PipelineOptions
-
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
 def stage_bible(root: Path, names: list[str]) -> Path:
@@ -29,7 +28,7 @@ def stage_bible(root: Path, names: list[str]) -> Path:
     for lang in ("zh", "en"):
         (folder / lang).mkdir(parents=True)
         for name in names:
-            (folder / lang / name).symlink_to(SHARED / "eval" / "bible-scaling" / lang / name)
+            (folder / lang / name).symlink_to(BIBLE / lang / name)
     return folder
 
 
@@ -38,7 +37,7 @@ def stage_mac(root: Path, copies: int) -> Path:
     folder = root / "mac"
     for lang in ("zh", "en"):
         (folder / lang).mkdir(parents=True)
-        for chapter in sorted((SHARED / "eval" / "mac-dev" / lang).iterdir()):
+        for chapter in sorted((MAC_DEV / lang).iterdir()):
             for copy in range(copies):
                 (folder / lang / f"{chapter.name}_{copy}").symlink_to(chapter)
     return folder
@@ -54,7 +53,6 @@ def measure(
         fmt="tsv",
         jobs=jobs,
         cache_dir=cache,
-        quiet=True,
     )
     report = run_batch(source, output, settings)
     summary = report.summary()
@@ -64,16 +62,14 @@ def measure(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = benchmark_parser("bench_batch", __doc__)
     parser.add_argument("--bible", nargs="*", default=["001"], help="bible-scaling documents")
     parser.add_argument("--mac-copies", type=int, default=5, help="copies of MAC-Dev (0: skip)")
     parser.add_argument("--jobs", nargs="+", type=int, default=[1, 2])
-    parser.add_argument(
-        "--embedded-run", type=int, default=AlignConfig.embedded_run,
-        help="longest sentence run embedded as text (see aligner align --help)",
-    )
+    add_config_options(parser)
     arguments = parser.parse_args()
-    config = AlignConfig(embedded_run=arguments.embedded_run)
+    config = config_from(arguments)
+    rows: list[dict[str, Any]] = []
     console = Console()
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as temporary:
         root = Path(temporary)
@@ -93,6 +89,10 @@ def main() -> None:
                         f"{documents / seconds:.2f} | {sentences / seconds:.0f}",
                         highlight=False,
                     )
+                    rows.append({"workload": label, "jobs": jobs, "cache": state,
+                                 "documents": documents, "sentences": sentences,
+                                 "seconds": round(seconds, 2)})
+    write_results(arguments, {"runs": rows}, config)
 
 
 if __name__ == "__main__":

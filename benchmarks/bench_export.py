@@ -9,15 +9,17 @@ over, so what grows with the count can only be the exporter's own memory.
 
 from __future__ import annotations
 
-import argparse
 import tempfile
 import time
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+from _common import benchmark_parser, write_results
 
 from aligner.data import Alignment, Bead, Sentence
-from aligner.export import write_alignments
+from aligner.formats import write_alignments
 
 BEADS_PER_DOCUMENT = 1000
 ZH = "这是第{}句中文，用来测试导出的速度和内存是否保持平稳。"
@@ -55,13 +57,14 @@ def measure(pairs: int, fmt: str, folder: Path) -> tuple[float, float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = benchmark_parser("bench_export", __doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--formats", nargs="+", default=["tmx", "csv", "jsonl"])
     args = parser.parse_args()
     print(
         f"{'format':<7}{'pairs':>10}{'seconds':>10}{'pairs/s':>10}{'peak MiB':>10}{'file MiB':>10}"
     )
+    rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as folder:
         for fmt in args.formats:
             for pairs in args.sizes:
@@ -71,7 +74,10 @@ def main() -> None:
                     f"{peak:>10.2f}{size:>10.1f}",
                     flush=True,
                 )
+                rows.append({"format": fmt, "pairs": pairs, "seconds": round(seconds, 3),
+                             "peak_mib": round(peak, 2), "file_mib": round(size, 1)})
     print("Peak traced memory includes the one generated document being written.")
+    write_results(args, {"runs": rows})
 
 
 if __name__ == "__main__":

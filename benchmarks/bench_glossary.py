@@ -6,33 +6,26 @@ Usage: python benchmarks/bench_glossary.py [--top 30] [--chapter 001] [--no-embe
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import re
 import time
-from pathlib import Path
+from typing import Any
+
+from _common import SEEDS, benchmark_parser, load_mac_dev, write_results
 
 from aligner.data import Alignment, Bead, Sentence
 from aligner.embed import load_embedder
-from aligner.export import read_ladder
 from aligner.glossary import TermPair, extract_glossary
 
-REPO = Path(__file__).resolve().parents[1]
-MAC_DEV = REPO.parent / "shared" / "eval" / "mac-dev"
-SEED = REPO / "seeds" / "001_80f9d8cd20d446c8.txt"
+SEED = SEEDS / "001_80f9d8cd20d446c8.txt"
 PINYIN_ARTEFACT = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def mac_chapter(chapter: str) -> Alignment:
     """A MAC-Dev chapter with its gold beads (source = zh)."""
-
-    def sentences(lang: str) -> list[Sentence]:
-        lines = (MAC_DEV / lang / chapter).read_text(encoding="utf-8").splitlines()
-        return [Sentence(line, lang) for line in lines]  # type: ignore[arg-type]
-
-    beads = read_ladder(MAC_DEV / "gold" / f"{chapter}.align")
-    return Alignment("zh", "en", sentences("zh"), sentences("en"), beads, name=f"mac-{chapter}")
+    loaded = load_mac_dev(chapter)
+    return Alignment("zh", "en", loaded.src, loaded.tgt, loaded.gold, name=f"mac-{chapter}")
 
 
 def seed_paragraphs() -> Alignment:
@@ -58,19 +51,27 @@ def show(title: str, terms: list[TermPair], seconds: float) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = benchmark_parser("bench_glossary", __doc__)
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--chapter", default="001")
     parser.add_argument("--no-embedder", action="store_true")
     args = parser.parse_args()
     embedder = None if args.no_embedder else load_embedder()
+    results: dict[str, Any] = {"embedder": embedder.name if embedder else None}
     for title, alignment, min_frequency in (
         (f"MAC-Dev {args.chapter} (gold beads)", mac_chapter(args.chapter), 2),
         ("seed 001 (paragraph pairs)", seed_paragraphs(), 1),
     ):
         started = time.perf_counter()
         terms = extract_glossary([alignment], embedder, top=args.top, min_frequency=min_frequency)
-        show(f"{title}, min_frequency={min_frequency}", terms, time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        show(f"{title}, min_frequency={min_frequency}", terms, seconds)
+        results[title] = {
+            "min_frequency": min_frequency,
+            "seconds": round(seconds, 2),
+            "terms": [[term.zh, term.en, term.score, term.frequency] for term in terms],
+        }
+    write_results(args, results)
 
 
 if __name__ == "__main__":

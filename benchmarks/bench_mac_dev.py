@@ -3,37 +3,41 @@
 Aligns each chapter with the default embedder (or `--model`), writes the ladders to
 `--out`, and prints per-chapter and pooled strict/lax/exact-bead scores, the time
 taken, and the precision of aligned beads by confidence bucket, so users can choose
-`--min-score`. `--cache DIR` keeps embeddings on disk between runs. `--omit SHARE` cuts the English of
-that share of 1-1 gold beads and reports how many of their Chinese sentences stay
-unaligned, as they should.
+`--min-score`. `--cache DIR` keeps embeddings on disk between runs. `--omit SHARE`
+cuts the English of that share of 1-1 gold beads and reports how many of their
+Chinese sentences stay unaligned, as they should.
 
     python benchmarks/bench_mac_dev.py --out /tmp/mac-dev-ladders
 """
 
 from __future__ import annotations
 
-import argparse
-import dataclasses
 import itertools
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from _common import (
+    MAC_DEV_CHAPTERS,
+    add_config_options,
+    add_embedder_options,
+    benchmark_parser,
+    config_from,
+    embedder_from,
+    load_mac_dev,
+    write_ladder,
+    write_results,
+)
 from rich.console import Console
 from rich.table import Table
 
 from aligner.align import align
-from aligner.config import AlignConfig
 from aligner.data import Bead, Sentence
-from aligner.embed import CachedEmbedder, load_embedder
 from aligner.evaluate import evaluate
-from aligner.export import format_ladder_line, read_ladder
-from aligner.segment import presegmented
 
-DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval" / "mac-dev"
-CHAPTERS = ["001", "002", "003", "004", "005", "006"]
 BUCKETS = [0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0001]
 
 
@@ -51,9 +55,8 @@ def load_chapter(chapter: str, omit_share: float = 0.0) -> Chapter:
     """A MAC-Dev chapter; with `omit_share`, the English of that share of 1-1 gold beads is
     removed (seeded by the chapter number), as when a translator leaves a sentence out, and
     the gold leaves their Chinese unaligned."""
-    src = presegmented((DATA / "zh" / chapter).read_text(encoding="utf-8"), "zh")
-    tgt = presegmented((DATA / "en" / chapter).read_text(encoding="utf-8"), "en")
-    gold = read_ladder(DATA / "gold" / f"{chapter}.align")
+    loaded = load_mac_dev(chapter)
+    src, tgt, gold = loaded.src, loaded.tgt, loaded.gold
     rng = np.random.default_rng(int(chapter))
     cut = {
         bead.tgt[0] for bead in gold
@@ -74,66 +77,57 @@ def load_chapter(chapter: str, omit_share: float = 0.0) -> Chapter:
     return Chapter(src, kept_tgt, kept_gold, omitted)
 
 
-def precision_by_score(gold: list[list[Bead]], test: list[list[Bead]]) -> Table:
+def precision_by_score(gold: list[list[Bead]], test: list[list[Bead]]) -> list[dict[str, Any]]:
     """Share of aligned test beads that are exactly in the gold, per confidence bucket."""
-    table = Table("score", "beads", "precision", "share of beads kept at --min-score")
     scored = [
         (bead.score, (bead.src, bead.tgt) in {(g.src, g.tgt) for g in gold_beads})
         for gold_beads, test_beads in zip(gold, test)
         for bead in test_beads
         if bead.is_aligned
     ]
+    rows = []
     for low, high in itertools.pairwise(BUCKETS):
         hits = [correct for score, correct in scored if low <= score < high]
-        kept = sum(score >= low for score, _ in scored) / len(scored)
-        precision = f"{sum(hits) / len(hits):.3f}" if hits else "-"
-        table.add_row(f"[{low:.2f}, {min(high, 1.0):.2f}]", str(len(hits)), precision, f"{kept:.3f}")
+        rows.append({
+            "low": low,
+            "high": min(high, 1.0),
+            "beads": len(hits),
+            "precision": sum(hits) / len(hits) if hits else None,
+            "kept": sum(score >= low for score, _ in scored) / len(scored),
+        })
+    return rows
+
+
+def precision_table(rows: list[dict[str, Any]]) -> Table:
+    table = Table("score", "beads", "precision", "share of beads kept at --min-score")
+    for row in rows:
+        precision = f"{row['precision']:.3f}" if row["precision"] is not None else "-"
+        table.add_row(f"[{row['low']:.2f}, {row['high']:.2f}]", str(row["beads"]), precision,
+                      f"{row['kept']:.3f}")
     return table
 
 
-def add_config_option(parser: argparse.ArgumentParser) -> None:
-    """`--set NAME=VALUE`, shared by the accuracy benchmarks to try engine settings."""
-    parser.add_argument(
-        "--set", action="append", default=[], metavar="NAME=VALUE",
-        help="override an AlignConfig field, e.g. --set skip_cost=0.2 (repeatable)",
-    )
-
-
-def config_from(settings: list[str], base: AlignConfig) -> AlignConfig:
-    """`base` with each NAME=VALUE of `--set` applied, the value cast to the field's type."""
-    overrides = dict(item.split("=", 1) for item in settings)
-    return dataclasses.replace(
-        base, **{name: type(getattr(base, name))(value) for name, value in overrides.items()}
-    )
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", default=None, help="sentence-transformers model (default USE)")
+    parser = benchmark_parser("bench_mac_dev", __doc__)
+    add_embedder_options(parser)
     parser.add_argument("--out", type=Path, default=None, help="directory for the test ladders")
-    parser.add_argument("--cache", type=Path, default=None, help="directory for an embedding cache")
-    parser.add_argument(
-        "--embedded-run", type=int, default=AlignConfig.embedded_run,
-        help="longest sentence run embedded as text (longer runs are combined vectors)",
-    )
     parser.add_argument(
         "--omit", type=float, default=0.0, metavar="SHARE",
         help="cut the English of this share of 1-1 gold beads, to test omissions (e.g. 0.05)",
     )
-    add_config_option(parser)
+    add_config_options(parser)
     args = parser.parse_args()
-    embedder = load_embedder(args.model)
-    if args.cache:
-        embedder = CachedEmbedder(embedder, args.cache)
+    embedder = embedder_from(args)
     out = args.out or Path(tempfile.mkdtemp(prefix="mac-dev-"))
     out.mkdir(parents=True, exist_ok=True)
-    config = config_from(args.set, AlignConfig(embedded_run=args.embedded_run))
+    config = config_from(args)
     console = Console()
     table = Table("chapter", "beads", "strict F1", "lax F1", "bead F1", "seconds")
     gold_all, test_all = [], []
+    chapters: dict[str, dict[str, Any]] = {}
     started = time.perf_counter()
     omitted_left = omitted = 0
-    for chapter in CHAPTERS:
+    for chapter in MAC_DEV_CHAPTERS:
         loaded = load_chapter(chapter, args.omit)
         chapter_started = time.perf_counter()
         test = align(loaded.src, loaded.tgt, embedder, config)
@@ -141,28 +135,38 @@ def main() -> None:
         unaligned = {i for bead in test if not bead.tgt for i in bead.src}
         omitted_left += len(loaded.omitted & unaligned)
         omitted += len(loaded.omitted)
-        (out / f"{chapter}.align").write_text(
-            "".join(format_ladder_line(bead) + "\n" for bead in test), encoding="utf-8"
-        )
+        write_ladder(out / f"{chapter}.align", test)
         gold = loaded.gold
         scores = evaluate([gold], [test])
         table.add_row(chapter, str(len(test)), f"{scores['f1_strict']:.3f}",
                       f"{scores['f1_lax']:.3f}", f"{scores['f1_bead']:.3f}", f"{seconds:.1f}")
+        chapters[chapter] = {"beads": len(test), "seconds": round(seconds, 2), **scores}
         gold_all.append(gold)
         test_all.append(test)
     pooled = evaluate(gold_all, test_all)
+    total_seconds = time.perf_counter() - started
     table.add_row("pooled", str(sum(map(len, test_all))), f"{pooled['f1_strict']:.3f}",
                   f"{pooled['f1_lax']:.3f}", f"{pooled['f1_bead']:.3f}",
-                  f"{time.perf_counter() - started:.1f}")
+                  f"{total_seconds:.1f}")
     console.print(f"MAC-Dev with {embedder.name}; ladders in {out}")
     console.print(table)
     console.print(
         "pooled: " + ", ".join(f"{name} {value:.3f}" for name, value in sorted(pooled.items()))
     )
-    console.print(precision_by_score(gold_all, test_all))
+    buckets = precision_by_score(gold_all, test_all)
+    console.print(precision_table(buckets))
     if omitted:
         console.print(f"Chinese sentences whose English was cut, left unaligned: "
                       f"{omitted_left}/{omitted} ({omitted_left / omitted:.0%})")
+    results = {
+        "data": "MAC-Dev (dev set)",
+        "embedder": embedder.name,
+        "chapters": chapters,
+        "pooled": {**pooled, "beads": sum(map(len, test_all)), "seconds": round(total_seconds, 2)},
+        "precision_by_score": buckets,
+        "omitted": {"cut": omitted, "left_unaligned": omitted_left},
+    }
+    write_results(args, results, config)
 
 
 if __name__ == "__main__":

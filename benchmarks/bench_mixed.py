@@ -17,24 +17,31 @@ written to `--out`.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-from bench_mac_dev import CHAPTERS, add_config_option, config_from
-from bench_mac_dev import load_chapter as load_mac_dev_chapter
+from _common import (
+    MAC_DEV_CHAPTERS,
+    add_config_options,
+    add_embedder_options,
+    benchmark_parser,
+    config_from,
+    embedder_from,
+    load_mac_dev,
+    write_ladder,
+    write_results,
+)
 from rich.console import Console
 from rich.table import Table
 
-from aligner.config import AlignConfig, PipelineOptions
+from aligner.config import PipelineOptions
 from aligner.data import Bead, Paragraph
-from aligner.embed import CachedEmbedder, Embedder, load_embedder
 from aligner.evaluate import evaluate
-from aligner.export import format_ladder_line
 from aligner.pipeline import align_mixed
 from aligner.segment import segment
 from aligner.text import Lang, join_sentences
@@ -112,7 +119,7 @@ class MixedDocument:
 
 def load_chapter(name: str) -> Chapter:
     """One chapter; English whitespace is normalised as the segmenter normalises it."""
-    loaded = load_mac_dev_chapter(name)
+    loaded = load_mac_dev(name)
     zh = [sentence.text for sentence in loaded.src]
     en = [" ".join(sentence.text.split()) for sentence in loaded.tgt]
     return Chapter(name, zh, en, loaded.gold)
@@ -276,6 +283,13 @@ class Shares(Counts):
                  (self.right_paragraph, self.gold_aligned_zh)]
         return [f"{hits / total:.3f} ({hits}/{total})" if total else "-" for hits, total in pairs]
 
+    def shares(self) -> dict[str, float | None]:
+        """The three shares as numbers, for the results file."""
+        pairs = {"inserted_en_unaligned": (self.inserted_unaligned, self.inserted),
+                 "dropped_zh_unaligned": (self.dropped_unaligned, self.dropped),
+                 "zh_in_right_paragraph": (self.right_paragraph, self.gold_aligned_zh)}
+        return {name: hits / total if total else None for name, (hits, total) in pairs.items()}
+
 
 def shares(doc: MixedDocument, test: list[Bead]) -> Shares:
     """Untranslated sentences left alone, and zh sentences paired inside the right paragraph.
@@ -300,33 +314,28 @@ def shares(doc: MixedDocument, test: list[Bead]) -> Shares:
     )
 
 
-def write_ladder(path: Path, beads: list[Bead]) -> None:
-    path.write_text("".join(format_ladder_line(bead) + "\n" for bead in beads), encoding="utf-8")
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = benchmark_parser("bench_mixed", __doc__)
     parser.add_argument("--en-first", action="store_true",
                         help="write each English paragraph before its Chinese")
     parser.add_argument("--out", type=Path, default=None,
                         help="directory for the mixed documents and the gold and test ladders")
-    parser.add_argument("--cache", type=Path, default=None, help="directory for an embedding cache")
+    add_embedder_options(parser)
     parser.add_argument("--threads", type=int, default=None,
                         help="threads for the default model (default: all cores)")
-    add_config_option(parser)
+    add_config_options(parser)
     args = parser.parse_args()
-    embedder: Embedder = load_embedder(threads=args.threads)
-    if args.cache:
-        embedder = CachedEmbedder(embedder, args.cache)
+    embedder = embedder_from(args, threads=args.threads)
     out = args.out or Path(tempfile.mkdtemp(prefix="mixed-"))
     out.mkdir(parents=True, exist_ok=True)
-    options = PipelineOptions(align=config_from(args.set, AlignConfig()))
-    chapters = [load_chapter(name) for name in CHAPTERS]
+    options = PipelineOptions(align=config_from(args))
+    chapters = [load_chapter(name) for name in MAC_DEV_CHAPTERS]
     console = Console()
     table = Table("chapter", "paragraphs", "zh", "en", "strict F1", "lax F1", "bead F1",
                   "inserted en unaligned", "dropped zh unaligned", "zh in right paragraph",
                   "seconds")
     gold_all, test_all = [], []
+    rows: dict[str, dict[str, Any]] = {}
     pooled_shares, pooled_resplit = Shares(), Resplit()
     sentences = [0, 0]
     started = time.perf_counter()
@@ -348,16 +357,19 @@ def main() -> None:
         table.add_row(chapter.name, str(len(units)), str(len(doc.zh)), str(len(doc.en)),
                       f"{scores['f1_strict']:.3f}", f"{scores['f1_lax']:.3f}",
                       f"{scores['f1_bead']:.3f}", *chapter_shares.cells(), f"{seconds:.1f}")
+        rows[chapter.name] = {"paragraphs": len(units), "zh": len(doc.zh), "en": len(doc.en),
+                              **scores, **chapter_shares.shares(), "seconds": round(seconds, 2)}
         gold_all.append(doc.gold)
         test_all.append(alignment.beads)
         pooled_shares.add(chapter_shares)
         pooled_resplit.add(resplit_stats)
         sentences = [sentences[0] + len(doc.zh), sentences[1] + len(doc.en)]
     pooled = evaluate(gold_all, test_all)
+    total_seconds = time.perf_counter() - started
     table.add_row("pooled", str(pooled_resplit.units), str(sentences[0]), str(sentences[1]),
                   f"{pooled['f1_strict']:.3f}", f"{pooled['f1_lax']:.3f}",
                   f"{pooled['f1_bead']:.3f}", *pooled_shares.cells(),
-                  f"{time.perf_counter() - started:.1f}")
+                  f"{total_seconds:.1f}")
     order = "English first" if args.en_first else "Chinese first"
     console.print(f"MAC-Dev as mixed documents ({order}) with {embedder.name}; files in {out}")
     console.print(table)
@@ -369,6 +381,16 @@ def main() -> None:
         f"of {pooled_resplit.units} are cut differently from MAC-Dev; "
         f"{pooled_resplit.merged} of {pooled_resplit.beads} gold beads merged into a neighbour"
     )
+    results = {
+        "data": "MAC-Dev rebuilt as mixed documents (dev set)",
+        "order": order,
+        "embedder": embedder.name,
+        "chapters": rows,
+        "pooled": {**pooled, **pooled_shares.shares(), "paragraphs": pooled_resplit.units,
+                   "zh": sentences[0], "en": sentences[1], "seconds": round(total_seconds, 2)},
+        "resplit": dataclasses.asdict(pooled_resplit),
+    }
+    write_results(args, results, options.align)
 
 
 if __name__ == "__main__":

@@ -11,25 +11,30 @@ Ratios to the smallest document show whether time and memory grow linearly.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import time
 import tracemalloc
 from collections.abc import Sequence
-from pathlib import Path
+from typing import Any
 
 import numpy as np
+from _common import (
+    BIBLE_DOCUMENTS,
+    GoldDocument,
+    add_config_options,
+    add_embedder_options,
+    benchmark_parser,
+    config_from,
+    embedder_from,
+    load_bible,
+    write_results,
+)
 
 from aligner.align import align
 from aligner.config import AlignConfig
-from aligner.data import Bead, Sentence
-from aligner.embed import Embedder, load_embedder
+from aligner.data import Bead
+from aligner.embed import Embedder
 from aligner.evaluate import evaluate
-from aligner.export import read_ladder
-from aligner.text import Lang
-
-DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval" / "bible-scaling"
-DOCUMENTS = ["001", "002", "003", "004", "005", "006"]
 
 
 class RandomEmbedder:
@@ -46,23 +51,17 @@ class RandomEmbedder:
         return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
-def sentences(document: str, lang: Lang) -> list[Sentence]:
-    lines = (DATA / lang / document).read_text(encoding="utf-8").splitlines()
-    return [Sentence(line, lang) for line in lines]
-
-
 def measure(
-    document: str, embedder: Embedder, config: AlignConfig
+    document: GoldDocument, embedder: Embedder, config: AlignConfig
 ) -> tuple[list[Bead], float, float]:
     """Beads, CPU seconds and peak traced memory (MiB) of one alignment.
 
     CPU time rather than wall time; still, run it on an otherwise idle machine: other jobs
     on the cores inflate the multi-threaded embedder's CPU time by half or more.
     """
-    src, tgt = sentences(document, "en"), sentences(document, "zh")
     tracemalloc.start()
     started = time.process_time()
-    beads = align(src, tgt, embedder, config)
+    beads = align(document.src, document.tgt, embedder, config)
     seconds = time.process_time() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
@@ -97,40 +96,52 @@ def merge_verse_splits(gold: list[Bead], test: list[Bead]) -> list[Bead]:
     return merged
 
 
-def series(documents: list[str], embedder: Embedder, config: AlignConfig, label: str) -> None:
-    align(sentences("001", "en")[:50], sentences("001", "zh")[:50], embedder, config)  # compile
+def series(
+    documents: list[str], embedder: Embedder, config: AlignConfig, label: str
+) -> list[dict[str, Any]]:
+    """Print one row per document and return the rows."""
+    warm_up = load_bible("001")
+    align(warm_up.src[:50], warm_up.tgt[:50], embedder, config)  # compile
     print(f"\n{label}")
     print(f"{'doc':>4} {'en':>6} {'zh':>6} {'CPU s':>8} {'s ratio':>8} {'peak MiB':>9} "
           f"{'mem ratio':>9} {'per-sentence ratio':>18} {'strict F1':>9} {'verse F1':>9}")
     first: tuple[int, float, float] | None = None
-    for document in documents:
+    rows = []
+    for name in documents:
+        document = load_bible(name)
         beads, seconds, peak = measure(document, embedder, config)
-        size = len(sentences(document, "en")) + len(sentences(document, "zh"))
+        en, zh = len(document.src), len(document.tgt)
+        size = en + zh
         first = first or (size, seconds, peak)
-        gold = read_ladder(DATA / "gold" / f"{document}.align")
+        gold = document.gold
         f1 = evaluate([gold], [beads])["f1_strict"]
         verse_f1 = evaluate([gold], [merge_verse_splits(gold, beads)])["f1_strict"]
-        print(f"{document:>4} {len(sentences(document, 'en')):>6} {len(sentences(document, 'zh')):>6} "
+        print(f"{name:>4} {en:>6} {zh:>6} "
               f"{seconds:>8.1f} {seconds / first[1]:>8.2f} {peak:>9.0f} {peak / first[2]:>9.2f} "
               f"{size / first[0]:>18.2f} {f1:>9.3f} {verse_f1:>9.3f}", flush=True)
+        rows.append({"document": name, "en": en, "zh": zh, "cpu_seconds": round(seconds, 2),
+                     "peak_mib": round(peak, 1), "strict_f1": f1, "verse_f1": verse_f1})
+    return rows
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dp-only", nargs="*", default=DOCUMENTS, metavar="DOC")
+    parser = benchmark_parser("bench_scaling", __doc__)
+    parser.add_argument("--dp-only", nargs="*", default=BIBLE_DOCUMENTS, metavar="DOC")
     parser.add_argument("--end-to-end", nargs="*", default=[], metavar="DOC")
-    parser.add_argument("--model", default=None, help="sentence-transformers model (default USE)")
-    parser.add_argument(
-        "--embedded-run", type=int, default=AlignConfig.embedded_run,
-        help="longest sentence run embedded as text (longer runs are combined vectors)",
-    )
+    add_embedder_options(parser)
+    add_config_options(parser)
     args = parser.parse_args()
-    config = AlignConfig(embedded_run=args.embedded_run)
+    config = config_from(args)
+    results: dict[str, Any] = {"data": "Bible scaling set (en source, zh target)"}
     if args.dp_only:
-        series(args.dp_only, RandomEmbedder(), config, "DP alone (random embeddings; F1 meaningless)")
+        label = "DP alone (random embeddings; F1 meaningless)"
+        results["dp_alone"] = series(args.dp_only, RandomEmbedder(), config, label)
     if args.end_to_end:
         label = f"End to end (real embedder, runs up to {config.embedded_run} embedded as text)"
-        series(args.end_to_end, load_embedder(args.model), config, label)
+        embedder = embedder_from(args)
+        results["end_to_end"] = series(args.end_to_end, embedder, config, label)
+        results["embedder"] = embedder.name
+    write_results(args, results, config)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +17,17 @@ import pytest
 from typer.testing import CliRunner
 
 from aligner import batch
-from aligner.batch import BatchSettings, DocumentRecord, find_documents, run_batch
+from aligner.batch import (
+    BatchPlan,
+    BatchProgress,
+    BatchSettings,
+    LocalEngine,
+    find_documents,
+    run_batch,
+)
+from aligner.batch import engine as batch_engine
+from aligner.batch.engine import process_document
+from aligner.batch.journal import DocumentRecord
 from aligner.cli import app
 from aligner.config import ExportOptions, PipelineOptions
 from aligner.data import AlignerError
@@ -43,6 +53,9 @@ def load_numbers(model: str | None, device: str, threads: int) -> NumberEmbedder
     return NumberEmbedder()
 
 
+numbers = LocalEngine(load_numbers)
+
+
 @pytest.fixture(autouse=True)
 def fresh_record() -> None:
     embedded_texts.clear()
@@ -58,7 +71,6 @@ def settings(**changes: object) -> BatchSettings:
         "pipeline": PipelineOptions(presegmented=True),
         "fmt": "csv",
         "cache": False,
-        "quiet": True,
     }
     chosen.update(changes)
     return BatchSettings(**chosen)  # type: ignore[arg-type]
@@ -67,45 +79,6 @@ def settings(**changes: object) -> BatchSettings:
 def read_rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as stream:
         return list(csv.DictReader(stream))
-
-
-def test_files_pair_by_name_and_folder(tmp_path: Path) -> None:
-    for name in [
-        "a.zh.txt",
-        "a.en.txt",
-        "b_ZH.txt",
-        "b_en.txt",
-        "c-zh-TW.txt",
-        "c-en.txt",
-        "mixed.txt",
-        "lonely.en.txt",
-        "gold.align",
-        ".hidden.txt",
-    ]:
-        (tmp_path / name).write_text("x", "utf-8")
-    for folder in ["zh", "en", "sub/zh", "sub/en"]:
-        (tmp_path / folder).mkdir(parents=True)
-        (tmp_path / folder / "001").write_text("x", "utf-8")
-    documents, problems = find_documents(tmp_path)
-    pairs = {
-        doc.name: [p.relative_to(tmp_path).as_posix() for p in doc.inputs] for doc in documents
-    }
-    assert pairs == {
-        "001": ["zh/001", "en/001"],
-        "a": ["a.zh.txt", "a.en.txt"],
-        "b": ["b_ZH.txt", "b_en.txt"],
-        "c": ["c-zh-TW.txt", "c-en.txt"],
-        "mixed": ["mixed.txt"],
-        "sub/001": ["sub/zh/001", "sub/en/001"],
-    }
-    assert [(p.name, p.reason) for p in problems] == [("lonely", "no Chinese file to pair it with")]
-
-
-def test_source_language_decides_the_pair_order(tmp_path: Path) -> None:
-    write_pair(tmp_path, "doc", range(2))
-    (document,), _ = find_documents(tmp_path, src_lang="en")
-    assert [path.name for path in document.inputs] == ["doc.en.txt", "doc.zh.txt"]
-    assert document.langs == ("en", "zh")
 
 
 def test_output_name_clashes_are_reported(tmp_path: Path) -> None:
@@ -117,7 +90,7 @@ def test_output_name_clashes_are_reported(tmp_path: Path) -> None:
     reasons = {problem.name: problem.reason for problem in problems}
     assert "another document" in reasons["doc (doc.txt)"]
     assert "kept for the combined corpus" in reasons["corpus (corpus.txt)"]
-    report = run_batch(tmp_path, tmp_path / "out", settings(), load=load_numbers)
+    report = run_batch(tmp_path, tmp_path / "out", settings(), engine=numbers)
     assert {r.name: r.status for r in report.records} == {
         "corpus (corpus.txt)": "failed",
         "doc": "aligned",
@@ -128,7 +101,7 @@ def test_output_name_clashes_are_reported(tmp_path: Path) -> None:
 def test_folder_without_documents_is_one_clear_error(tmp_path: Path) -> None:
     (tmp_path / "notes.align").write_text("[0]:[0]", "utf-8")
     with pytest.raises(AlignerError, match="no documents found"):
-        run_batch(tmp_path, tmp_path / "out", settings(), load=load_numbers)
+        run_batch(tmp_path, tmp_path / "out", settings(), engine=numbers)
 
 
 def test_outputs_corpus_and_report(tmp_path: Path) -> None:
@@ -138,7 +111,7 @@ def test_outputs_corpus_and_report(tmp_path: Path) -> None:
     write_pair(source, "two", range(10, 13))
     (source / "bad.zh.txt").write_text("", "utf-8")
     (source / "bad.en.txt").write_text("Sentence 1.\n", "utf-8")
-    report = run_batch(source, out, settings(), load=load_numbers)
+    report = run_batch(source, out, settings(), engine=numbers)
 
     one = read_rows(out / "one.csv")
     assert [(row["zh"], row["en"]) for row in one] == [
@@ -163,18 +136,57 @@ def test_binary_file_is_skipped_with_its_reason(tmp_path: Path) -> None:
     source.mkdir()
     write_pair(source, "good", range(3))
     (source / "blob.txt").write_bytes(bytes(range(256)) * 64)
-    report = run_batch(source, tmp_path / "out", settings(), load=load_numbers)
+    report = run_batch(source, tmp_path / "out", settings(), engine=numbers)
     statuses = {record.name: record.status for record in report.records}
     assert statuses == {"blob": "failed", "good": "aligned"}
     assert report.failures[0].reason
+
+
+def test_progress_reaches_every_document_and_byte(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    write_pair(source, "one", range(1, 4))
+    write_pair(source, "two", range(10, 20))
+    events: list[BatchProgress] = []
+    run_batch(source, tmp_path / "out", settings(), engine=numbers, on_progress=events.append)
+    sizes = sum(path.stat().st_size for path in source.iterdir())
+    assert [(e.done, e.total, e.total_bytes) for e in events] == [(n, 2, sizes) for n in range(3)]
+    assert events[0].record is None and events[0].done_bytes == 0
+    assert sorted(e.record.name for e in events[1:] if e.record) == ["one", "two"]
+    assert events[-1].done_bytes == sizes
+    assert capsys.readouterr() == ("", "")  # the library draws nothing; the CLI does
+
+
+class ReversedInlineEngine:
+    """Another engine: aligns in this process, last document first."""
+
+    def run(self, plan: BatchPlan) -> Iterator[DocumentRecord]:
+        for item in reversed(plan.work):
+            yield process_document(item, NumberEmbedder(), plan.output_dir, plan.settings)
+
+
+def test_another_engine_plugs_in_beside_the_local_one(tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    for index in range(3):
+        write_pair(source, f"doc{index}", range(index * 5, index * 5 + 4))
+    local = run_batch(source, tmp_path / "local", settings(), engine=numbers)
+    other = run_batch(source, tmp_path / "other", settings(), engine=ReversedInlineEngine())
+    assert [r.status for r in other.records] == ["aligned"] * 3
+    assert other.summary() | {"seconds": 0} == local.summary() | {"seconds": 0}
+    for name in ["corpus.csv", "doc0.csv", "doc1.csv", "doc2.csv"]:
+        assert (tmp_path / "local" / name).read_bytes() == (tmp_path / "other" / name).read_bytes()
 
 
 class Crash(Exception):
     pass
 
 
-def crash_after_first(record: DocumentRecord) -> None:
-    raise Crash(record.name)
+def crash_after_first(progress: BatchProgress) -> None:
+    if progress.record is not None:
+        raise Crash(progress.record.name)
 
 
 def test_killed_run_resumes_where_it_stopped(tmp_path: Path) -> None:
@@ -183,12 +195,12 @@ def test_killed_run_resumes_where_it_stopped(tmp_path: Path) -> None:
     write_pair(source, "first", range(1, 4))
     write_pair(source, "second", range(20, 23))
     with pytest.raises(Crash, match="first"):
-        run_batch(source, out, settings(), load=load_numbers, on_record=crash_after_first)
+        run_batch(source, out, settings(), engine=numbers, on_progress=crash_after_first)
     assert (out / "first.csv").exists() and not (out / "second.csv").exists()
     assert not (out / "report.json").exists()
 
     embedded_texts.clear()
-    report = run_batch(source, out, settings(), load=load_numbers)
+    report = run_batch(source, out, settings(), engine=numbers)
     assert {record.name: record.status for record in report.records} == {
         "first": "reused",
         "second": "aligned",
@@ -204,19 +216,19 @@ def test_changed_input_options_or_missing_output_are_redone(tmp_path: Path) -> N
     source.mkdir()
     write_pair(source, "first", range(1, 4))
     write_pair(source, "second", range(20, 23))
-    run_batch(source, out, settings(), load=load_numbers)
+    run_batch(source, out, settings(), engine=numbers)
 
     (source / "first.en.txt").write_text("Sentence 1.\nSentence 2.\nSentence 3!\n", "utf-8")
     (out / "second.csv").unlink()
     statuses = {
-        r.name: r.status for r in run_batch(source, out, settings(), load=load_numbers).records
+        r.name: r.status for r in run_batch(source, out, settings(), engine=numbers).records
     }
     assert statuses == {"first": "aligned", "second": "aligned"}
 
-    again = run_batch(source, out, settings(), load=load_numbers).records
+    again = run_batch(source, out, settings(), engine=numbers).records
     assert {record.status for record in again} == {"reused"}
     stricter = settings(export=ExportOptions(min_score=0.5))
-    assert {r.status for r in run_batch(source, out, stricter, load=load_numbers).records} == {
+    assert {r.status for r in run_batch(source, out, stricter, engine=numbers).records} == {
         "aligned"
     }
 
@@ -227,7 +239,7 @@ def test_torn_journal_line_is_ignored(tmp_path: Path) -> None:
     write_pair(source, "doc", range(3))
     out.mkdir()
     (out / batch.JOURNAL_NAME).write_text('{"name": "doc", "inputs": [', "utf-8")
-    report = run_batch(source, out, settings(), load=load_numbers)
+    report = run_batch(source, out, settings(), engine=numbers)
     assert [record.status for record in report.records] == ["aligned"]
 
 
@@ -236,10 +248,10 @@ def test_cache_spares_the_model_on_a_second_run(tmp_path: Path) -> None:
     source.mkdir()
     write_pair(source, "doc", range(1, 6))
     cached = settings(cache=True, cache_dir=tmp_path / "cache")
-    first = run_batch(source, tmp_path / "out1", cached, load=load_numbers)
+    first = run_batch(source, tmp_path / "out1", cached, engine=numbers)
     assert first.summary()["embedded"] > 0 and embedded_texts
     embedded_texts.clear()
-    second = run_batch(source, tmp_path / "out2", cached, load=load_numbers)
+    second = run_batch(source, tmp_path / "out2", cached, engine=numbers)
     assert embedded_texts == []
     assert second.summary()["embedded"] == 0
     assert second.summary()["cache_hits"] == first.summary()["embedded"]
@@ -253,8 +265,8 @@ def test_two_workers_write_what_one_writes(tmp_path: Path) -> None:
     source.mkdir()
     for index in range(4):
         write_pair(source, f"doc{index}", range(index * 5, index * 5 + 4))
-    one = run_batch(source, tmp_path / "one", settings(jobs=1), load=load_numbers)
-    two = run_batch(source, tmp_path / "two", settings(jobs=2, cache=True), load=load_numbers)
+    one = run_batch(source, tmp_path / "one", settings(jobs=1), engine=numbers)
+    two = run_batch(source, tmp_path / "two", settings(jobs=2, cache=True), engine=numbers)
     assert [r.status for r in two.records] == ["aligned"] * 4
     names = sorted(path.name for path in (tmp_path / "one").glob("*.csv"))
     assert names == ["corpus.csv", "doc0.csv", "doc1.csv", "doc2.csv", "doc3.csv"]
@@ -268,13 +280,13 @@ def test_moses_corpus_concatenates_documents(tmp_path: Path) -> None:
     source.mkdir()
     write_pair(source, "a", range(1, 3))
     write_pair(source, "b", range(5, 6))
-    report = run_batch(source, out, settings(fmt="moses"), load=load_numbers)
+    report = run_batch(source, out, settings(fmt="moses"), engine=numbers)
     assert (out / "corpus.en-zh.en").read_text("utf-8") == "Sentence 1.\nSentence 2.\nSentence 5.\n"
     assert report.corpus_units == 3
 
 
 def test_cli_exit_code_and_stderr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(batch, "load_embedder", lambda model=None, device="cpu", threads=None: NumberEmbedder())
+    monkeypatch.setattr(batch_engine, "load_embedder", load_numbers)
     source, out = tmp_path / "in", tmp_path / "out"
     source.mkdir()
     write_pair(source, "good", range(3))

@@ -137,3 +137,17 @@ def test_read_text_rejects_missing_file_and_directory(tmp_path: Path) -> None:
         read_text(tmp_path / "missing.txt")
     with pytest.raises(AlignerError, match="directory"):
         read_text(tmp_path)
+
+
+def test_damage_beyond_repair_is_counted_not_hidden() -> None:
+    """The seed's `全球?qū)@Y產` and `轉變?yōu)閷嶋H`: a character lost to `?`, its gloss left
+    behind, then the tail of a GBK sequence whose lead byte is gone."""
+    line = "截至2021年底,商湯的全球?qū)@Y產(chǎn)累計11,494件,在創新成果轉變?yōu)閷嶋H應用的過程中"
+    cleaned = clean(line)
+    assert cleaned.repairs["damaged-text"] == 2
+    assert "?qū)@Y產累計" in cleaned.text
+    assert "damaged-text" not in clean("他說:“堅持原創。”然後走了！？真的嗎?是的(yes)").repairs
+
+
+def test_the_seed_interview_reports_its_damage() -> None:
+    assert clean(read_text(INTERVIEW)).repairs["damaged-text"] == 4

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import inspect
 import io
 import json
 import os
@@ -17,9 +16,8 @@ from typer.testing import CliRunner
 
 from aligner import embed
 from aligner.cli import app
-from aligner.config import AlignConfig
 from aligner.embed import Embedder
-from aligner.export import parse_ladder
+from aligner.formats import parse_ladder
 from tests.support import SEEDS
 
 INTERVIEW = SEEDS / "001_80f9d8cd20d446c8.txt"
@@ -42,7 +40,7 @@ def interview_rows(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, s
     out = tmp_path_factory.mktemp("cli") / "interview.csv"
     result = CliRunner().invoke(app, ["align", str(INTERVIEW), "-o", str(out), "-q"])
     assert result.exit_code == 0, result.stderr
-    with out.open(encoding="utf-8", newline="") as handle:
+    with out.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -52,9 +50,13 @@ def row_with(rows: list[dict[str, str]], lang: str, fragment: str) -> dict[str, 
     return matches[0]
 
 
-def test_interview_questions_pair_with_their_translations(interview_rows: list[dict[str, str]]) -> None:
+def test_interview_questions_pair_with_their_translations(
+    interview_rows: list[dict[str, str]],
+) -> None:
     assert list(interview_rows[0])[:4] == ["zh", "en", "score", "type"]
-    future = row_with(interview_rows, "en", "What efforts should we continue to make in the future?")
+    future = row_with(
+        interview_rows, "en", "What efforts should we continue to make in the future?"
+    )
     assert "我們未來還需要繼續做出哪些努力" in future["zh"]
     patents = row_with(interview_rows, "en", "SenseTime had 11,494 global patents")
     assert "11,494" in patents["zh"]
@@ -63,8 +65,11 @@ def test_interview_questions_pair_with_their_translations(interview_rows: list[d
 def test_questions_do_not_swallow_the_untranslated_answer_after_them(
     interview_rows: list[dict[str, str]],
 ) -> None:
-    for question in ["With 78% of the patents being inventions", "has been SenseTime’s mission",
-                     "SenseTime’s investment in R&D has increased year by year"]:
+    for question in [
+        "With 78% of the patents being inventions",
+        "has been SenseTime’s mission",
+        "SenseTime’s investment in R&D has increased year by year",
+    ]:
         row = row_with(interview_rows, "en", question)
         assert row["zh"].startswith("《IP PEOPLE》")
         assert "Wang Xiaogang:" not in row["en"], row["en"]
@@ -77,7 +82,9 @@ def test_every_question_sentence_stays_with_the_question_paragraph(
     question's last two sentences, not with the untranslated answer after them."""
     talent = row_with(interview_rows, "zh", "據了解,商湯科技的研發人才隊伍")
     assert talent["en"].startswith("We have learned that SenseTime’s R&D team")
-    assert talent["en"].endswith("So, how does SenseTime develop R&D teams to stimulate innovation?")
+    assert talent["en"].endswith(
+        "So, how does SenseTime develop R&D teams to stimulate innovation?"
+    )
     answer = row_with(interview_rows, "en", "Talent development has been a top priority")
     assert answer["type"] == "0-1"
 
@@ -92,7 +99,9 @@ def test_title_pairs_with_its_translation_printed_before_it(
 
 
 def test_untranslated_english_answers_stay_unaligned(interview_rows: list[dict[str, str]]) -> None:
-    minicourses = row_with(interview_rows, "en", "We organize a team of top experts to develop mini-courses")
+    minicourses = row_with(
+        interview_rows, "en", "We organize a team of top experts to develop mini-courses"
+    )
     assert minicourses["zh"] == ""
     assert minicourses["type"] == "0-1"
 
@@ -123,9 +132,13 @@ def write_lines(path: Path, lines: list[str]) -> Path:
 
 
 def test_two_presegmented_files_keep_line_numbers_as_ids(tmp_path: Path) -> None:
-    zh = write_lines(tmp_path / "doc.zh", ["今天天氣很好。", "", "我們去公園散步。", "他買了三本書。"])
-    en = write_lines(tmp_path / "doc.en", ["The weather is nice today.", "We went for a walk in the park.",
-                                           "He bought three books."])
+    zh = write_lines(
+        tmp_path / "doc.zh", ["今天天氣很好。", "", "我們去公園散步。", "他買了三本書。"]
+    )
+    en = write_lines(
+        tmp_path / "doc.en",
+        ["The weather is nice today.", "We went for a walk in the park.", "He bought three books."],
+    )
     out = tmp_path / "doc.align"
     code, _, stderr = run("align", str(zh), str(en), "--presegmented", "-o", str(out), "-q")
     assert code == 0, stderr
@@ -194,7 +207,11 @@ def test_console_script_runs_offline_end_to_end(tmp_path: Path) -> None:
     script = Path(sys.executable).with_name("aligner")
     result = subprocess.run(
         [str(script), "align", str(INTERVIEW), "-o", str(out)],
-        check=False, capture_output=True, text=True, env=env, timeout=600,
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
     )
     assert result.returncode == 0, result.stderr
     assert "beads" in result.stderr and out.stat().st_size > 1000
@@ -211,6 +228,19 @@ def interview_tmx(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tmx_pairs(path: Path) -> list[tuple[str, ...]]:
     root = etree.parse(str(path)).getroot()
     return [tuple(seg.text for seg in tu.iter("seg")) for tu in root.iter("tu")]
+
+
+def test_units_with_unrepairable_damage_are_marked_for_the_translator(
+    interview_tmx: Path,
+) -> None:
+    root = etree.parse(str(interview_tmx)).getroot()
+    marked = [
+        "".join(tu.find("tuv/seg").text or "")
+        for tu in root.iter("tu")
+        if tu.find("prop[@type='x-damaged']") is not None
+    ]
+    assert len(marked) >= 3
+    assert all("?" in text for text in marked)
 
 
 def test_convert_tmx_to_jsonl_keeps_every_pair(interview_tmx: Path, tmp_path: Path) -> None:
@@ -233,7 +263,9 @@ def test_convert_applies_filters(interview_tmx: Path, tmp_path: Path) -> None:
 
 def test_merge_with_dedupe_keeps_one_copy(interview_tmx: Path, tmp_path: Path) -> None:
     out = tmp_path / "merged.tmx"
-    code, _, stderr = run("merge", str(interview_tmx), str(interview_tmx), "-o", str(out), "--dedupe")
+    code, _, stderr = run(
+        "merge", str(interview_tmx), str(interview_tmx), "-o", str(out), "--dedupe"
+    )
     assert code == 0, stderr
     assert tmx_pairs(out) == tmx_pairs(interview_tmx)
     code, _, stderr = run("merge", str(interview_tmx), str(interview_tmx), "-o", str(out))
@@ -252,9 +284,7 @@ def test_convert_missing_file_is_one_line_error(tmp_path: Path) -> None:
         (["--glossary", "terms.xlsx"], "glossary format"),
     ],
 )
-def test_bad_options_fail_before_any_output(
-    tmp_path: Path, extra: list[str], message: str
-) -> None:
+def test_bad_options_fail_before_any_output(tmp_path: Path, extra: list[str], message: str) -> None:
     out = tmp_path / "out.csv"
     code, _, stderr = run("align", str(INTERVIEW), "-o", str(out), "-q", *extra)
     assert code == 1 and message in stderr
@@ -269,18 +299,10 @@ def test_missing_output_folder_is_named(tmp_path: Path) -> None:
 
 def test_a_repair_can_be_switched_off(tmp_path: Path) -> None:
     out = tmp_path / "raw.csv"
-    code, _, stderr = run("align", str(INTERVIEW), "-o", str(out), "-q", "--no-repair", "pinyin-glosses")
+    code, _, stderr = run(
+        "align", str(INTERVIEW), "-o", str(out), "-q", "--no-repair", "pinyin-glosses"
+    )
     assert code == 0, stderr
     assert "產(chǎn)" in out.read_text(encoding="utf-8")
     code, _, stderr = run("align", str(INTERVIEW), "-o", str(out), "-q", "--no-repair", "spelling")
     assert code == 1 and "pinyin-glosses" in stderr
-
-
-@pytest.mark.parametrize("command", ["align_command", "batch_command"])
-def test_command_defaults_are_the_engine_defaults(command: str) -> None:
-    """The CLI imports the engine lazily, so its defaults are literals; keep them in step."""
-    from aligner import cli
-
-    parameters = inspect.signature(getattr(cli, command)).parameters
-    for name in ("max_align", "embedded_run"):
-        assert parameters[name].default == getattr(AlignConfig, name)

@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from aligner.cli import REPAIR_CHOICES, app
+from aligner import embed
 from aligner.clean import REPAIR_NAMES
-from tests.support import INTERVIEW
+from aligner.cli import app
+from aligner.cli.common import REPAIR_CHOICES
+from tests.support import INTERVIEW, HashEmbedder
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -82,3 +84,27 @@ def test_a_reader_that_stops_early_ends_the_run_quietly(tmp_path: Path) -> None:
     stderr = aligner.stderr.read()
     assert aligner.wait(timeout=300) == 141
     assert stderr == b""
+
+
+@pytest.mark.parametrize("fmt", ["moses", "parquet"])
+def test_a_format_that_needs_a_file_is_refused_for_stdout_before_work(fmt: str) -> None:
+    code, said = run("align", str(INTERVIEW), "-o", "-", "--format", fmt)
+    assert code == 1 and "cannot go to stdout" in said
+
+
+@pytest.fixture
+def fake_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(embed, "load_embedder", lambda model=None, device="cpu": HashEmbedder())
+
+
+@pytest.mark.usefixtures("fake_model")
+def test_the_same_file_twice_is_named_as_such(tmp_path: Path) -> None:
+    code, said = run("align", str(INTERVIEW), str(INTERVIEW), "-o", str(tmp_path / "x.tsv"))
+    assert code == 1 and "is given twice" in said and "are English" not in said
+
+
+@pytest.mark.usefixtures("fake_model")
+def test_filters_that_leave_nothing_say_so(tmp_path: Path) -> None:
+    out = tmp_path / "nothing.tmx"
+    code, said = run("align", str(INTERVIEW), "-o", str(out), "--min-score", "2")
+    assert code == 0 and "left nothing to write" in said

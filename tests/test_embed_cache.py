@@ -61,4 +61,6 @@ def test_several_processes_write_one_cache(tmp_path: Path) -> None:
     inner = HashEmbedder()
     vectors = CachedEmbedder(inner, tmp_path).encode([str(i) for i in range(450)])
     assert inner.seen == []
-    np.testing.assert_allclose(vectors, HashEmbedder().encode([str(i) for i in range(450)]), rtol=1e-6)
+    np.testing.assert_allclose(
+        vectors, HashEmbedder().encode([str(i) for i in range(450)]), rtol=1e-6
+    )

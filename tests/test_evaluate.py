@@ -54,7 +54,10 @@ def test_directories_pair_by_document_name(tmp_path: Path) -> None:
     write(tmp_path / "test" / "002", "[0]:[0]:0.5\n")
     write(tmp_path / "test" / "001", "[0]:[0]:0.5\n")
     pairs = pair_ladder_files(tmp_path / "gold", tmp_path / "test")
-    assert [(gold.name, test.name) for gold, test in pairs] == [("001.align", "001"), ("002.align", "002")]
+    assert [(gold.name, test.name) for gold, test in pairs] == [
+        ("001.align", "001"),
+        ("002.align", "002"),
+    ]
 
 
 def test_missing_test_document_is_reported(tmp_path: Path) -> None:

@@ -12,16 +12,9 @@ from lxml import etree
 
 from aligner.data import AlignerError, Alignment, Bead, Sentence
 from aligner.embed import Embedder
-from aligner.export import write_alignments
-from aligner.glossary import (
-    ENGLISH_STOPWORDS,
-    TermPair,
-    chinese_terms,
-    english_terms,
-    extract_glossary,
-    glossary_file,
-    write_glossary,
-)
+from aligner.formats import write_alignments
+from aligner.glossary import TermPair, extract_glossary, glossary_file, write_glossary
+from aligner.glossary.candidates import ENGLISH_STOPWORDS, chinese_terms, english_terms
 
 TBX = "{urn:iso:std:iso:30042:ed-2}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -45,7 +38,8 @@ SEED_PAIRS = [
     (
         "商湯科技目前在智慧商業、智慧城市、智慧生活和智能汽車四大核心業務板塊均已處於業內領先地位。",
         (
-            "SenseTime’s four core business domains—Smart Business, Smart City, Smart Life, and Smart "
+            "SenseTime’s four core business domains—Smart Business, Smart City, Smart Life, "
+            "and Smart "
             "Auto—are all among the best in the industry."
         ),
     ),
@@ -69,7 +63,8 @@ SEED_PAIRS = [
     (
         "商湯科技在2021年登榜全球智能駕駛專利Top10,也推出了商湯絕影智能汽車平臺。",
         (
-            "In 2021, SenseTime was ranked among the top 10 global intelligent driving patent holders "
+            "In 2021, SenseTime was ranked among the top 10 global intelligent driving patent "
+            "holders "
             "and launched SenseAuto, an intelligent automotive application platform."
         ),
     ),
@@ -100,7 +95,8 @@ SEED_PAIRS = [
             "國內人工智能發展迅速。"
         ),
         (
-            "Wang Xiaogang: Although a latecomer in AI development, China has introduced a series of "
+            "Wang Xiaogang: Although a latecomer in AI development, China has introduced a "
+            "series of "
             "policies to support the development of AI."
         ),
     ),
@@ -178,6 +174,7 @@ def test_term_repeated_across_beads_pairs_with_its_translation() -> None:
 
 def test_example_is_a_bead_holding_both_terms() -> None:
     terms = extract_glossary([aligned(HOSPITAL_PAIRS)])
+    assert terms
     for term in terms:
         assert term.zh in term.example_zh
         assert term.en.lower() in term.example_en.lower()
@@ -186,6 +183,7 @@ def test_example_is_a_bead_holding_both_terms() -> None:
 def test_english_source_direction_gives_the_same_pairs() -> None:
     forward = extract_glossary([aligned(HOSPITAL_PAIRS)])
     backward = extract_glossary([aligned(HOSPITAL_PAIRS, zh_first=False)])
+    assert pairs_of(forward)
     assert pairs_of(forward) == pairs_of(backward)
 
 

@@ -80,9 +80,11 @@ def test_a_fifo_output_is_written_through(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 def test_a_full_device_is_a_one_line_error_and_stays_a_device() -> None:
-    with pytest.raises(AlignerError, match="^/dev/full: cannot write: No space left"):
-        with output_stream("/dev/full") as stream:
-            stream.write(b"x" * 100_000)
+    with (
+        pytest.raises(AlignerError, match="^/dev/full: cannot write: No space left"),
+        output_stream("/dev/full") as stream,
+    ):
+        stream.write(b"x" * 100_000)
     assert Path("/dev/full").is_char_device()
 
 

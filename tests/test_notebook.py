@@ -21,7 +21,9 @@ def test_interview_notebook_runs(monkeypatch: pytest.MonkeyPatch) -> None:
         resources={"metadata": {"path": str(NOTEBOOK.parent)}},
     )
     client.execute()
-    outputs = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs]
+    outputs = [
+        output for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs
+    ]
     assert not [output for output in outputs if output.output_type == "error"]
     html = [output.data["text/html"] for output in outputs if "text/html" in output.get("data", {})]
     assert html and html[0].count("<tr>") > 20

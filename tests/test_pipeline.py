@@ -11,7 +11,7 @@ from aligner.config import CleanOptions
 from aligner.data import Alignment
 from aligner.embed import Embedder
 from aligner.pipeline import AlignedDocument
-from tests.support import SEEDS
+from tests.support import SEEDS, HashEmbedder
 
 INTERVIEW = SEEDS / "001_80f9d8cd20d446c8.txt"
 
@@ -72,3 +72,34 @@ def test_presegmented_mixed_document_is_refused(embedder: Embedder) -> None:
 def test_three_inputs_are_refused(embedder: Embedder) -> None:
     with pytest.raises(AlignerError, match="got 3"):
         align_document(INTERVIEW, INTERVIEW, INTERVIEW, embedder=embedder)
+
+
+def test_a_japanese_file_is_refused_not_aligned_as_chinese(tmp_path: Path) -> None:
+    ja, en = tmp_path / "doc.ja.txt", tmp_path / "doc.en.txt"
+    ja.write_text("今日はいい天気ですね。私は学校に行きます。\n", encoding="utf-8")
+    en.write_text("The weather is nice today. I go to school.\n", encoding="utf-8")
+    with pytest.raises(AlignerError, match="looks like Japanese"):
+        align_document(ja, en, embedder=HashEmbedder())
+
+
+def test_a_korean_file_is_refused(tmp_path: Path) -> None:
+    ko, en = tmp_path / "doc.ko.txt", tmp_path / "doc.en.txt"
+    ko.write_text("안녕하세요. 저는 학생입니다.\n", encoding="utf-8")
+    en.write_text("Hello. I am a student.\n", encoding="utf-8")
+    with pytest.raises(AlignerError, match="looks like Korean"):
+        align_document(ko, en, embedder=HashEmbedder())
+
+
+def test_a_japanese_paragraph_in_a_mixed_document_is_left_out_and_counted(
+    tmp_path: Path,
+) -> None:
+    mixed = tmp_path / "mixed.txt"
+    mixed.write_text(
+        "今天天氣很好。\n\nThe weather is nice today.\n\n"
+        "今日はいい天気ですね。\n\n我們去公園散步。\n\nWe went for a walk in the park.\n",
+        encoding="utf-8",
+    )
+    document = align_document(mixed, embedder=HashEmbedder())
+    assert document.repairs["skipped-japanese-paragraphs"] == 1
+    assert not any("天気ですね" in sentence.text for sentence in document.alignment.src)
+    assert len(document.alignment.src) == 2 and len(document.alignment.tgt) == 2

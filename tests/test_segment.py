@@ -241,3 +241,15 @@ def test_edge_clauses_are_the_first_and_last_clause_of_a_sentence() -> None:
     )
     assert edge_clauses("Wait — no, stop.", "en", 12) == ("Wait no, stop.", "Wait no, stop.")
     assert edge_clauses("—", "en", 12) == ("—", "—")
+
+
+def test_short_lines_without_end_marks_stand_alone() -> None:
+    """One word or title per line is not hard-wrapped prose: `Hello` over `Thank you`."""
+    paragraph = Paragraph("en", "Hello\nThank you\nGoodbye", 0)
+    assert [s.text for s in segment([paragraph])] == ["Hello", "Thank you", "Goodbye"]
+    wrapped = Paragraph(
+        "en", "This sentence was wrapped by an editor at a fixed width\nand goes on here.", 0
+    )
+    assert [s.text for s in segment([wrapped])] == [
+        "This sentence was wrapped by an editor at a fixed width and goes on here."
+    ]

@@ -17,6 +17,7 @@ from aligner.align.signals import anchor_index, find_anchors, quote_states
 from aligner.config import AlignConfig
 from aligner.data import Bead, Sentence
 from aligner.embed import Embedder
+from aligner.text import is_language, linguistic_share
 
 
 def _confidence(quality: float, config: AlignConfig) -> float:
@@ -38,15 +39,29 @@ def align(
 ) -> list[Bead]:
     """Monotone beads covering every source and target sentence exactly once.
 
-    Empty sentences (blank lines of presegmented input) are left unaligned: joined to a
-    bead they would change nothing in its text, so nothing could keep them out of it.
+    Sentences that are not language (blank lines of presegmented input, a code fence, a
+    row of dashes: see `is_language`) are not aligned: they carry no meaning to
+    compare, and joined to a bead they would change nothing its embedding could see.
+    A bead whose text is mostly not language (binary junk) has its score cut to match.
     """
-    src_kept = [i for i, sentence in enumerate(src) if sentence.text.strip()]
-    tgt_kept = [j for j, sentence in enumerate(tgt) if sentence.text.strip()]
+    src_kept = [i for i, sentence in enumerate(src) if is_language(sentence.text)]
+    tgt_kept = [j for j, sentence in enumerate(tgt) if is_language(sentence.text)]
     beads = _align_sentences(
         [src[i] for i in src_kept], [tgt[j] for j in tgt_kept], embedder, config or AlignConfig()
     )
-    return _with_empty_sentences(beads, src_kept, tgt_kept, len(src), len(tgt))
+    placed = _with_empty_sentences(beads, src_kept, tgt_kept, len(src), len(tgt))
+    return [_discount_junk(bead, src, tgt) for bead in placed]
+
+
+def _discount_junk(bead: Bead, src: Sequence[Sentence], tgt: Sequence[Sentence]) -> Bead:
+    """An aligned bead scaled by its sides' share of language, when under a half."""
+    if not bead.is_aligned:
+        return bead
+    share = min(
+        linguistic_share("".join(src[i].text for i in bead.src)),
+        linguistic_share("".join(tgt[j].text for j in bead.tgt)),
+    )
+    return bead if share >= 0.5 else Bead(bead.src, bead.tgt, bead.score * share)
 
 
 def _with_empty_sentences(

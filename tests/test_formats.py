@@ -15,14 +15,20 @@ from lxml import etree
 import aligner
 from aligner.config import ExportOptions
 from aligner.data import AlignerError, Alignment, Bead, Sentence
-from aligner.export import (
+from aligner.formats import (
+    FORMATS,
+    READABLE_FORMATS,
+    Format,
     convert,
     format_for,
+    formats,
+    glossary_format,
     merge,
     parse_ladder,
     read_alignments,
     write_alignments,
 )
+from aligner.formats.registry import find, find_by_extension, register
 
 DTD = Path(__file__).parents[1] / ".." / "shared" / "specs" / "tmx14.dtd"
 READABLE = ("tmx", "csv", "tsv", "jsonl", "parquet")
@@ -119,6 +125,36 @@ def test_format_for_reads_extension_and_explicit_choice() -> None:
         format_for("pairs.txt", None)
     with pytest.raises(AlignerError, match="unknown format"):
         format_for("pairs.tmx", "xliff")
+
+
+def test_one_registry_holds_both_kinds_and_each_name_selects_one_format() -> None:
+    assert FORMATS == ("tmx", "csv", "tsv", "jsonl", "align", "moses", "parquet")
+    assert READABLE_FORMATS == READABLE
+    assert [fmt.name for fmt in formats("glossary")] == ["csv", "tsv", "tbx", "omegat"]
+    for kind in ("alignment", "glossary"):
+        for fmt in formats(kind):
+            assert fmt.kind == kind
+            assert find(kind, fmt.name) is fmt
+            for extension in fmt.extensions:
+                assert find_by_extension(kind, f"dir/file{extension.upper()}") is fmt
+    # The same extension means different columns for pairs and for terms.
+    assert find_by_extension("alignment", "a.csv") is not find_by_extension("glossary", "a.csv")
+    assert glossary_format("terms.txt") == glossary_format("terms.csv", "TXT") == "omegat"
+    assert find("alignment", "tbx") is None
+
+
+def test_a_name_cannot_be_registered_twice() -> None:
+    tmx = find("alignment", "tmx")
+    assert tmx is not None
+    with pytest.raises(ValueError, match="already registered"):
+        register(Format("tmx", "alignment", (".xml",), tmx.write))
+    assert find_by_extension("alignment", "a.xml") is None
+
+
+def test_writing_refuses_a_glossary_only_format(tmp_path: Path, press: Alignment) -> None:
+    with pytest.raises(AlignerError, match="unknown format 'tbx'"):
+        write_alignments([press], str(tmp_path / "pairs.tbx"), "tbx")
+    assert list(tmp_path.iterdir()) == []
 
 
 # TMX
@@ -230,6 +266,8 @@ def test_round_trip_keeps_pairs_ids_and_documents(
     back = read_alignments(str(written(tmp_path, [interview, press], fmt)))
     assert [doc.name for doc in back] == ["interview.txt", "press"]
     expected = rows([interview, press])
+    if fmt == "jsonl":
+        expected = [row for row in expected if row[1] and row[2]]
     if fmt == "tmx":
         expected = [row for row in expected if row[1] and row[2]]
         expected = [
@@ -261,10 +299,12 @@ def test_csv_columns_follow_the_first_document_and_keep_text_exactly(
     tmp_path: Path, interview: Alignment, press: Alignment
 ) -> None:
     raw = written(tmp_path, [press, interview], "csv").read_bytes()
-    assert raw.startswith(b"en,zh,")
-    with (tmp_path / "out.csv").open(encoding="utf-8", newline="") as stream:
+    assert raw.startswith(b"\xef\xbb\xbfen,zh,")
+    with (tmp_path / "out.csv").open(encoding="utf-8-sig", newline="") as stream:
         table = list(csv.DictReader(stream))
-    assert list(table[0]) == ["en", "zh", "score", "type", "en_ids", "zh_ids", "document"]
+    assert list(table[0]) == [
+        "en", "zh", "score", "type", "en_ids", "zh_ids", "document", "damaged"
+    ]
     second_press_row = table[1]
     assert second_press_row["type"] == "2-1"
     assert (second_press_row["en_ids"], second_press_row["zh_ids"]) == ("1 2", "1")
@@ -274,18 +314,21 @@ def test_csv_columns_follow_the_first_document_and_keep_text_exactly(
     assert back[1].src_lang == "en" and back[1].name == "interview.txt"
 
 
-def test_csv_saved_by_a_spreadsheet_with_a_bom_reads_back(tmp_path: Path, press: Alignment) -> None:
-    plain = written(tmp_path, [press], "csv")
-    marked = tmp_path / "excel.csv"
-    marked.write_bytes(b"\xef\xbb\xbf" + plain.read_bytes())
-    assert read_alignments(str(marked))[0].beads == read_alignments(str(plain))[0].beads
+def test_csv_without_a_bom_or_the_damaged_column_reads_back(
+    tmp_path: Path, press: Alignment
+) -> None:
+    marked = written(tmp_path, [press], "csv")
+    lines = marked.read_bytes().removeprefix(b"\xef\xbb\xbf").split(b"\r\n")
+    plain = tmp_path / "script.csv"
+    plain.write_bytes(b"\r\n".join(line.rsplit(b",", 1)[0] for line in lines if line))
+    assert read_alignments(str(plain))[0].beads == read_alignments(str(marked))[0].beads
 
 
 def test_tsv_keeps_one_row_per_unit(tmp_path: Path, interview: Alignment) -> None:
     lines = written(tmp_path, [interview], "tsv").read_text(encoding="utf-8").split("\n")
     assert lines[-1] == ""
     assert len(lines[:-1]) == 1 + len(interview.beads)
-    assert all(line.count("\t") == 6 for line in lines[:-1])
+    assert all(line.count("\t") == 7 for line in lines[:-1])
     assert "\tExtra line here.\t" in lines[4]
 
 
@@ -301,6 +344,7 @@ def test_jsonl_rows_use_the_hugging_face_translation_layout(
         "zh_ids": [1],
         "en_ids": [1, 2],
         "document": "interview.txt",
+        "damaged": False,
     }
     assert list(last["translation"]) == ["en", "zh"]
     assert (last["type"], last["en_ids"], last["zh_ids"]) == ("2-1", [1, 2], [1])
@@ -311,10 +355,10 @@ def test_stdout_defaults_to_tsv(
 ) -> None:
     assert write_alignments([press], "-", format_for("-", None)) == 2
     out = capsysbinary.readouterr().out.decode()
-    assert out.splitlines()[0] == "en\tzh\tscore\ttype\ten_ids\tzh_ids\tdocument"
+    assert out.splitlines()[0] == "en\tzh\tscore\ttype\ten_ids\tzh_ids\tdocument\tdamaged"
     assert (
         out.splitlines()[2]
-        == "Sales rose. Profits fell.\t销售额和利润都变了。\t0.6600\t2-1\t1 2\t1\tpress"
+        == "Sales rose. Profits fell.\t销售额和利润都变了。\t0.6600\t2-1\t1 2\t1\tpress\t"
     )
 
 
@@ -385,7 +429,7 @@ def test_filters_apply_to_every_format(
     press: Alignment,
 ) -> None:
     path = written(tmp_path, [interview, press], fmt, **options)
-    only_pairs = fmt in ("tmx", "moses")
+    only_pairs = fmt in ("tmx", "moses", "jsonl")
     assert count_units(path, fmt) == (pairs if only_pairs else kept)
 
 
@@ -409,7 +453,7 @@ def test_filters_apply_to_the_ladder(
 
 
 def test_dedupe_drops_repeats_across_documents(tmp_path: Path, interview: Alignment) -> None:
-    path = written(tmp_path, [interview, interview], "jsonl", dedupe=True)
+    path = written(tmp_path, [interview, interview], "jsonl", dedupe=True, drop_unaligned=False)
     assert len(path.read_text(encoding="utf-8").splitlines()) == len(interview.beads)
 
 
@@ -433,8 +477,8 @@ def test_a_failed_write_leaves_the_old_file_untouched(tmp_path: Path, interview:
 def test_documents_can_come_from_a_generator(
     tmp_path: Path, interview: Alignment, press: Alignment
 ) -> None:
-    out = tmp_path / "pairs.jsonl"
-    assert write_alignments(iter([interview, press]), str(out), "jsonl") == 7
+    out = tmp_path / "pairs.csv"
+    assert write_alignments(iter([interview, press]), str(out), "csv") == 7
 
 
 def test_merge_chains_files_of_any_readable_format(
@@ -496,9 +540,7 @@ def test_streams_that_need_files_refuse_stdout(press: Alignment) -> None:
             write_alignments([press], "-", fmt)
 
 
-@pytest.mark.parametrize(
-    "line", ["[1,,2]:[0]", "[0]:[1]:e", "[0]:[1]:1.0.0"]
-)
+@pytest.mark.parametrize("line", ["[1,,2]:[0]", "[0]:[1]:e", "[0]:[1]:1.0.0"])
 def test_malformed_ladder_line_is_one_clear_error(line: str) -> None:
     with pytest.raises(AlignerError, match="not a ladder line"):
         parse_ladder(f"[0]:[0]\n{line}\n", origin="x.align")
@@ -509,3 +551,39 @@ def test_jsonl_with_non_text_translation_is_refused(tmp_path: Path) -> None:
     bad.write_text('{"translation": {"zh": 1, "en": "x"}}\n', encoding="utf-8")
     with pytest.raises(AlignerError, match="bad.jsonl"):
         read_alignments(str(bad))
+
+
+# What a user gets by default (issue: unaligned rows in training data, Excel and the BOM,
+# damage the cleaner could not undo)
+
+
+def test_jsonl_leaves_unaligned_sentences_out_unless_asked(
+    tmp_path: Path, interview: Alignment
+) -> None:
+    default = written(tmp_path, [interview], "jsonl").read_text(encoding="utf-8").splitlines()
+    assert default and all(all(json.loads(line)["translation"].values()) for line in default)
+    kept = written(tmp_path, [interview], "jsonl", drop_unaligned=False)
+    assert len(kept.read_text(encoding="utf-8").splitlines()) == len(interview.beads)
+
+
+def test_csv_starts_with_a_bom_for_spreadsheets_and_tsv_does_not(
+    tmp_path: Path, interview: Alignment
+) -> None:
+    assert written(tmp_path, [interview], "csv").read_bytes().startswith(b"\xef\xbb\xbfzh,en,")
+    assert written(tmp_path, [interview], "tsv").read_bytes().startswith(b"zh\ten\t")
+
+
+def test_damaged_text_is_marked_in_every_format(tmp_path: Path) -> None:
+    damaged = Alignment(
+        "zh", "en",
+        [Sentence("全球?qū)@Y產累計11,494件。", "zh"), Sentence("今天很好。", "zh")],
+        [Sentence("11,494 global patents.", "en"), Sentence("Fine today.", "en")],
+        [Bead((0,), (0,), 0.9), Bead((1,), (1,), 0.9)],
+        name="doc",
+    )
+    tmx = etree.parse(str(written(tmp_path, [damaged], "tmx")))
+    assert [tu.xpath("prop[@type='x-damaged']/text()") for tu in tmx.iter("tu")] == [["yes"], []]
+    table = written(tmp_path, [damaged], "csv").read_text(encoding="utf-8-sig").splitlines()
+    assert [line.rsplit(",", 1)[1] for line in table] == ["damaged", "yes", ""]
+    lines = written(tmp_path, [damaged], "jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["damaged"] for line in lines] == [True, False]
