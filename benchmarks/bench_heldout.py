@@ -4,37 +4,47 @@ For each combination of the values given with `--try NAME=V1,V2,...` (the defaul
 none), every chapter is aligned as it is and with `--omit` of its 1-1 beads' English cut.
 Each chapter is then scored with the combination that was best on the other five
 (pooled exact-bead F1 over their plain and cut versions together), so no chapter's
-figure comes from a value chosen on it. Printed and written as JSON (`--json`): held-out
+figure comes from a value chosen on it. Printed and written as JSON (`--results`,
+stamped with the commit and the base configuration; default
+`benchmarks/results/bench_heldout.json`): held-out
 per-chapter and pooled strict/exact-bead F1, recall of gold beads by shape, precision of
 predicted beads by shape, the share of Chinese sentences whose English was cut that stay
 unaligned, and the confidence calibration by leave-one-chapter-out (the logistic map from
 bead quality to confidence fitted on five chapters, bucket precision on the sixth).
 
     python benchmarks/bench_heldout.py --cache /work/cache \\
-        --try omission_margin=-1,0,0.02 --json /tmp/heldout.json
+        --try omission_gain=9,0,0.01,0.02,0.03,0.05
 """
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import itertools
 import json
 import math
-import subprocess
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
-from bench_mac_dev import BUCKETS, CHAPTERS, add_config_option, config_from, load_chapter
+from _common import (
+    MAC_DEV_CHAPTERS,
+    add_config_options,
+    add_embedder_options,
+    benchmark_parser,
+    config_from,
+    embedder_from,
+    write_results,
+)
+from bench_mac_dev import BUCKETS, load_chapter
 from scipy.optimize import minimize
 
 from aligner.align import align
 from aligner.config import AlignConfig
 from aligner.data import Bead
-from aligner.embed import CachedEmbedder, Embedder, load_embedder
+from aligner.embed import Embedder
 from aligner.evaluate import evaluate
+
+CHAPTERS = MAC_DEV_CHAPTERS
 
 Link = tuple[tuple[int, ...], tuple[int, ...]]
 
@@ -160,35 +170,24 @@ def loo_calibration(runs: dict[str, Run], configs: dict[str, AlignConfig]) -> di
     return {"fits": fits, "buckets": buckets}
 
 
-def commit() -> str:
-    here = Path(__file__).resolve().parent
-    described = subprocess.run(
-        ["git", "-C", str(here), "describe", "--always", "--dirty"],
-        capture_output=True, text=True, check=False,
-    )
-    return described.stdout.strip() or "unknown"
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", default=None, help="sentence-transformers model (default USE)")
-    parser.add_argument("--cache", type=Path, default=None, help="directory for an embedding cache")
+    parser = benchmark_parser("bench_heldout", __doc__)
+    add_embedder_options(parser)
     parser.add_argument("--omit", type=float, default=0.05, help="share of 1-1 beads cut")
     parser.add_argument(
         "--try", dest="tries", action="append", default=[], metavar="NAME=V1,V2",
         help="values of an AlignConfig field to choose among (repeatable: all combinations)",
     )
-    parser.add_argument("--json", type=Path, default=None, help="write the results here")
-    add_config_option(parser)
+    add_config_options(parser)
     args = parser.parse_args()
-    embedder = load_embedder(args.model)
-    if args.cache:
-        embedder = CachedEmbedder(embedder, args.cache)
-    base = config_from(args.set, AlignConfig())
+    embedder = embedder_from(args)
+    base = config_from(args)
     grid = settings_grid(args.tries)
     results = []
     for setting in grid:
-        config = config_from([f"{k}={v}" for k, v in setting.items()], base)
+        config = dataclasses.replace(base, **{
+            name: type(getattr(base, name))(value) for name, value in setting.items()
+        })
         results.append((setting, config, run_setting(embedder, config, args.omit)))
         print(f"setting {setting or 'defaults'}: dev-set (not held-out) plain+cut bead F1 "
               f"{selection_score(results[-1][2], CHAPTERS):.3f}")
@@ -200,10 +199,10 @@ def main() -> None:
     held = {c: results[chosen[c]][2][c] for c in CHAPTERS}
     configs = {c: results[chosen[c]][1] for c in CHAPTERS}
     report: dict[str, object] = {
-        "commit": commit(), "base_config": dataclasses.asdict(base), "tried": args.tries,
+        "data": "MAC-Dev, held-out by leave-one-chapter-out", "tried": args.tries,
         "omit": args.omit, "embedder": embedder.name, "chapters": {},
     }
-    print(f"\nHeld-out (leave-one-chapter-out), {embedder.name}, commit {report['commit']}")
+    print(f"\nHeld-out (leave-one-chapter-out), {embedder.name}")
     print(f"{'chapter':8} {'chosen':40} {'strict':>7} {'bead':>7} {'cut bead':>9}")
     for chapter in CHAPTERS:
         run = held[chapter]
@@ -245,8 +244,7 @@ def main() -> None:
             for s, _, r in results
         ],
     })
-    if args.json:
-        args.json.write_text(json.dumps(report, indent=1, default=str), encoding="utf-8")
+    write_results(args, report, base)
 
 
 if __name__ == "__main__":
