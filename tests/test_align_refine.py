@@ -1,6 +1,6 @@
 """The second look at the dynamic programme's path (`aligner.align.refine`): a Chinese
 sentence without translation that the programme merged into a neighbour's bead is left
-unaligned, and only on the Chinese side. Built on `BagOfIdsEmbedder`, where sentence k
+unaligned, and only on the side with fewer sentences. Built on `BagOfIdsEmbedder`, where sentence k
 on both sides is a perfect pair; a high `skip_cost` makes the programme merge the
 untranslated sentence, so the refinement has something to undo."""
 
@@ -29,26 +29,35 @@ def pairs(beads: list[Bead]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
 
 
 def test_untranslated_chinese_sentence_merged_by_the_programme_is_left_unaligned() -> None:
-    zh, en = sentences([0, 1, 9, 2, 3], "zh"), sentences([0, 1, 2, 3], "en")
+    """The English splits sentence 4 in two, so the Chinese side has no more sentences."""
+    zh = sentences([0, 1, 9, 2, 3], "zh") + [Sentence("<4> <5>。", "zh")]
+    en = sentences([0, 1, 2, 3, 4, 5], "en")
     merged = align(zh, en, BagOfIdsEmbedder(10), NO_REFINEMENT)
     assert any(2 in bead.src and bead.tgt for bead in merged)
     beads = align(zh, en, BagOfIdsEmbedder(10), MERGING)
     assert pairs(beads) == [
-        ((0,), (0,)), ((1,), (1,)), ((2,), ()), ((3,), (2,)), ((4,), (3,)),
+        ((0,), (0,)), ((1,), (1,)), ((2,), ()), ((3,), (2,)), ((4,), (3,)), ((5,), (4, 5)),
     ]
-    assert beads[2].score > 0.5
 
 
-def test_untranslated_chinese_target_sentence_is_left_unaligned_from_english() -> None:
-    en, zh = sentences([0, 1, 2, 3], "en"), sentences([0, 1, 9, 2, 3], "zh")
-    beads = align(en, zh, BagOfIdsEmbedder(10), MERGING)
-    assert ((), (2,)) in pairs(beads)
-    assert all(len(bead.src) == len(bead.tgt) == 1 for bead in beads if bead.src)
+def test_untranslated_target_sentence_is_left_unaligned_when_the_target_has_fewer() -> None:
+    """The Chinese splits two thoughts the English keeps whole, so the English target is
+    the side questioned, and its untranslated sentence 9 is left alone."""
+    zh = sentences(range(8), "zh")
+    en = sentences([0, 1, 9, 2, 3], "en") + [Sentence("<4> <5>.", "en"), Sentence("<6> <7>.", "en")]
+    merged = align(zh, en, BagOfIdsEmbedder(10), NO_REFINEMENT)
+    assert any(2 in bead.tgt and bead.src for bead in merged)
+    beads = align(zh, en, BagOfIdsEmbedder(10), MERGING)
+    assert pairs(beads) == [
+        ((0,), (0,)), ((1,), (1,)), ((), (2,)), ((2,), (3,)), ((3,), (4,)),
+        ((4, 5), (5,)), ((6, 7), (6,)),
+    ]
 
 
-def test_english_sentences_are_not_questioned() -> None:
-    """An English sentence adding little to a bead is usually part of the translation
-    (a speech tag), so the refinement leaves English-side merges to the programme."""
+def test_the_side_with_more_sentences_is_not_questioned() -> None:
+    """A sentence adding little to a bead on the side that splits thoughts finer is
+    usually part of the translation (a speech tag), so those merges are left to the
+    programme."""
     zh, en = sentences([0, 1, 2, 3], "zh"), sentences([0, 1, 9, 2, 3], "en")
     beads = align(zh, en, BagOfIdsEmbedder(10), MERGING)
     assert any(2 in bead.tgt and bead.src for bead in beads)
