@@ -74,6 +74,10 @@ class AlignConfig:
     """Cost per paragraph that a paragraph pair lies away from the usual neighbour."""
     paragraph_pair_threshold: float = 0.1
     """Normalised similarity two paragraphs need to be paired."""
+    omission_gain: float = 0.03
+    """A merged bead's first or last sentence on the side with fewer sentences is left
+    unaligned when the bead without it is better by more than this (a large value
+    switches the check off)."""
     score_slope: float = 4.8
     """Slope of the logistic map from bead quality to confidence."""
     score_offset: float = -0.07

@@ -15,7 +15,10 @@ penalty for spanning a paragraph boundary, minus a penalty for ending inside a q
 on one side only, plus a bonus for a shared exact anchor (a number or a Latin-script name
 found on both sides; `signals`). In a mixed document the paragraphs are paired first
 (`pair_paragraphs`) and a bead whose target lies outside its source paragraph's partner
-pays for it. `engine` puts these together; every tuned number is a field of
+pays for it. After the programme, a merged bead whose first or last sentence on the
+side with fewer sentences only makes it worse leaves that sentence unaligned, as a
+translator's omission (`refine`).
+`engine` puts these together; every tuned number is a field of
 `aligner.config.AlignConfig`.
 """
 

@@ -11,6 +11,7 @@ import numpy as np
 from aligner.align.features import edge_texts, embed_runs, hubness, side_gaps, side_runs
 from aligner.align.kernel import ANY_PARAGRAPH, Features, Weights, band_dp, bead_quality
 from aligner.align.paragraphs import length_scale, pair_paragraphs
+from aligner.align.refine import refine, spans_from_shapes
 from aligner.align.search import band_around, bead_shapes, one_to_one_path
 from aligner.align.signals import anchor_index, find_anchors, quote_states
 from aligner.config import AlignConfig
@@ -109,8 +110,10 @@ def _align_sentences(
     path, _ = band_dp(features, shapes, low, high, config.skip_cost, weights)
 
     beads = []
-    i = j = 0
-    for src_size, tgt_size in shapes[path]:
+    question_source = len(src) <= len(tgt)
+    for i, src_size, j, tgt_size in refine(
+        spans_from_shapes(shapes[path]), features, weights, config, question_source
+    ):
         if src_size and tgt_size:
             quality = bead_quality(features, i, src_size, j, tgt_size, weights)
             score = _confidence(quality, config)
@@ -118,8 +121,6 @@ def _align_sentences(
             nearest = _best_single(i, j, src_size, features, weights, config.fine_band)
             score = 1.0 - _confidence(nearest, config)
         beads.append(Bead(tuple(range(i, i + src_size)), tuple(range(j, j + tgt_size)), score))
-        i += src_size
-        j += tgt_size
     return beads
 
 
