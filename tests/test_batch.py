@@ -376,3 +376,26 @@ def test_manifest_urls_are_read_through_fsspec(tmp_path: Path) -> None:
     memory.pipe("/corpus/a.en.txt", b"Sentence 0.\nSentence 1.\nSentence 2 changed.\n")
     changed = run_batch(manifest, tmp_path / "out", settings(), engine=numbers)
     assert {r.name: r.status for r in changed.records}["a"] == "aligned"
+
+
+def test_output_to_a_url_is_uploaded_and_a_rerun_resumes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fsspec = pytest.importorskip("fsspec")
+    monkeypatch.setattr(batch_engine, "load_embedder", load_numbers)
+    monkeypatch.setenv("ALIGNER_CACHE", str(tmp_path / "cache"))
+    source = tmp_path / "in"
+    source.mkdir()
+    write_pair(source, "one", range(3))
+    write_pair(source, "two", range(3, 6))
+    url = f"memory://aligned-{tmp_path.name}"
+    args = ["batch", str(source), "-o", url, "--presegmented", "--format", "csv"]
+    first = CliRunner().invoke(app, args)
+    assert first.exit_code == 0, first.stderr
+    remote = fsspec.filesystem("memory")
+    names = sorted(path.rsplit("/", 1)[1] for path in remote.find(url))
+    assert names == ["corpus.csv", "one.csv", "report.json", "two.csv"]
+    second = CliRunner().invoke(app, args)
+    assert second.exit_code == 0 and "2 reused" in second.stderr
+    report = json.loads(remote.cat_file(f"{url}/report.json"))
+    assert [record["status"] for record in report["documents"]] == ["reused", "reused"]

@@ -56,10 +56,14 @@ def batch_command(
             help="Folder of documents (searched recursively), or a .jsonl/.csv manifest.",
         ),
     ],
-    output_dir: Annotated[
-        Path,
+    output: Annotated[
+        str,
         typer.Option(
-            "-o", "--output", metavar="FOLDER", help="Folder for outputs, corpus, report.json."
+            "-o",
+            "--output",
+            metavar="FOLDER",
+            help="Folder for outputs, corpus, report.json; or an fsspec URL (s3://…), "
+            "written from a local staging folder when the run ends.",
         ),
     ],
     output_format: OutputFormat = "tmx",
@@ -108,6 +112,11 @@ def batch_command(
 ) -> None:
     """Align every document in a folder or manifest; a re-run skips the finished ones."""
     from aligner.batch import BatchSettings
+    from aligner.batch.remote import staging_folder, upload
+    from aligner.batch.sources import is_url
+
+    remote = is_url(output)
+    output_dir = staging_folder(output) if remote else Path(output)
 
     def run() -> BatchReport:
         if cache_dir is not None and not cache:
@@ -123,10 +132,13 @@ def batch_command(
             no_repair or [],
         )
         export = export_options(min_score, types, drop_unaligned, dedupe, zh_code, en_code)
-        fmt = format_for(str(output_dir), output_format)
+        fmt = format_for(output, output_format)
         settings = BatchSettings(pipeline, export, fmt, model, device, jobs, cache, cache_dir)
         chosen = batch_engine(engine, address)
-        return run_with_progress(input_dir, output_dir, settings, stderr, quiet, chosen)
+        report = run_with_progress(input_dir, output_dir, settings, stderr, quiet, chosen)
+        if remote:
+            upload(output_dir, output)
+        return report
 
     report = run_reporting_errors(run)
     if not quiet:
@@ -134,7 +146,7 @@ def batch_command(
     if report.failures:
         raise fail(
             f"{len(report.failures)} of {len(report.records)} documents failed; "
-            f"see {output_dir / 'report.json'}"
+            f"see {output.rstrip('/')}/report.json"
         )
 
 
