@@ -62,7 +62,7 @@ def batch_command(
             "-o",
             "--output",
             metavar="FOLDER",
-            help="Folder for outputs, corpus, report.json; or an fsspec URL (s3://…), "
+            help="Folder for outputs, corpus, report.json; or an fsspec URL (s3://bucket/run), "
             "written from a local staging folder when the run ends.",
         ),
     ],
