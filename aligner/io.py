@@ -169,6 +169,15 @@ def check_output(out: str) -> None:
         raise AlignerError(f"{out}: cannot write in the folder {path.parent}")
 
 
+def user_cache_dir() -> Path:
+    """The aligner's folder for what is worth keeping between runs (embeddings, staged
+    batch output): `$ALIGNER_CACHE`, else `$XDG_CACHE_HOME/aligner`, by default
+    `~/.cache/aligner`."""
+    if configured := os.environ.get("ALIGNER_CACHE"):
+        return Path(configured)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "aligner"
+
+
 @contextmanager
 def atomic_file(path: Path) -> Iterator[IO[bytes]]:
     """Write beside `path` and rename at the end, so a failure never leaves half a file.

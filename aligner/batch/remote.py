@@ -10,25 +10,21 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from pathlib import Path
 
+from aligner.batch.settings import EMBEDDING_CACHE_FOLDER
 from aligner.data import AlignerError
+from aligner.io import user_cache_dir
 
 logger = logging.getLogger(__name__)
 
-CACHE_FOLDER = ".cache"
-"""The embedding cache inside an output folder: kept local, never uploaded."""
 
 
 def staging_folder(url: str) -> Path:
-    """The local folder a run for `url` writes to before uploading (`$ALIGNER_CACHE`,
-    else `$XDG_CACHE_HOME/aligner`, by default `~/.cache/aligner`, under `batch-output`)."""
-    base = os.environ.get("ALIGNER_CACHE") or Path(
-        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "aligner"
-    )
+    """The local folder a run for `url` writes to before uploading, under the user's
+    cache folder (`aligner.io.user_cache_dir`)."""
     digest = hashlib.blake2b(url.rstrip("/").encode(), digest_size=8).hexdigest()
-    return Path(base) / "batch-output" / digest
+    return user_cache_dir() / "batch-output" / digest
 
 
 def upload(folder: Path, url: str) -> int:
@@ -45,7 +41,7 @@ def upload(folder: Path, url: str) -> int:
     copied = 0
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder)
-        if not path.is_file() or relative.parts[0] == CACHE_FOLDER:
+        if not path.is_file() or relative.parts[0] == EMBEDDING_CACHE_FOLDER:
             continue
         target = f"{root.rstrip('/')}/{relative.as_posix()}"
         filesystem.makedirs(target.rsplit("/", 1)[0], exist_ok=True)

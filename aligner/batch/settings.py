@@ -7,6 +7,8 @@ from pathlib import Path
 
 from aligner.config import ExportOptions, PipelineOptions
 
+EMBEDDING_CACHE_FOLDER = ".cache"
+"""The embedding cache inside an output folder by default (kept local, never uploaded)."""
 
 @dataclass(frozen=True)
 class BatchSettings:
@@ -29,4 +31,4 @@ class BatchSettings:
         """Where embeddings are kept for a run writing to `output_dir`, or None for no cache."""
         if not self.cache:
             return None
-        return self.cache_dir or output_dir / ".cache"
+        return self.cache_dir or output_dir / EMBEDDING_CACHE_FOLDER

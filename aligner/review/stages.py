@@ -7,7 +7,6 @@ live is fixed here and nowhere else in `aligner.review`.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,7 +25,7 @@ class LazyModel:
     a saved project needs no model until the first edit, and importing the embedding
     stage (with the text cleaners it uses) takes most of a second.
 
-    Vectors are kept on disk (`embedding_cache_dir`), so reopening a saved review of a
+    Vectors are kept on disk (`aligner.io.user_cache_dir`), so reopening a saved review of a
     long document reads them back instead of embedding every sentence again."""
 
     def __init__(self, model: str | None = None) -> None:
@@ -38,18 +37,10 @@ class LazyModel:
         if self._inner is None:
             from aligner import load_embedder
             from aligner.embed import CachedEmbedder
+            from aligner.io import user_cache_dir
 
-            self._inner = CachedEmbedder(load_embedder(self.model), embedding_cache_dir())
+            self._inner = CachedEmbedder(load_embedder(self.model), user_cache_dir())
         return self._inner.encode(texts)
-
-
-def embedding_cache_dir() -> Path:
-    """`$ALIGNER_CACHE`, else the user's cache folder (`$XDG_CACHE_HOME/aligner`, by
-    default `~/.cache/aligner`)."""
-    if configured := os.environ.get("ALIGNER_CACHE"):
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "aligner"
 
 
 def load_model(model: str | None = None) -> Embedder:
