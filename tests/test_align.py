@@ -18,6 +18,7 @@ from aligner.data import Bead, Sentence
 from aligner.embed import Embedder
 from aligner.segment import presegmented
 from aligner.text import Lang
+from tests.support import BagOfIdsEmbedder
 
 
 def sentences(texts: Sequence[str], lang: Lang, paragraph: int = 0) -> list[Sentence]:
@@ -85,42 +86,14 @@ def test_real_chapter_is_well_formed_and_mostly_right(embedder: Embedder, shared
     assert len(gold & found) >= 0.8 * len(gold)
 
 
-class BagOfIdsEmbedder:
-    """Texts are runs of `<k>` tokens on either side; a run embeds as the normalised sum of
-    one fixed random 256-d vector per token (chance similarities stay as small as real
-    embeddings'), so sentence k on both sides is a perfect pair."""
-
-    name = "bag-of-ids"
-
-    def __init__(self, vocabulary: int, seed: int = 0) -> None:
-        self.table = np.random.default_rng(seed).standard_normal((vocabulary, 256))
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        tokens = [[int(k) for k in re.findall(r"<(\d+)>", text)] for text in texts]
-        vectors = np.array([self.table[ids].sum(0) for ids in tokens])
-        return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
-
-
-class RecordingEmbedder(BagOfIdsEmbedder):
-    """Remembers how many sentences each text it was asked to embed holds."""
-
-    def __init__(self, vocabulary: int) -> None:
-        super().__init__(vocabulary)
-        self.run_lengths: list[int] = []
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        self.run_lengths.extend(text.count("。") + text.count(".") for text in texts)
-        return super().encode(texts)
-
-
 @pytest.mark.parametrize("embedded_run", [1, 2, 5])
 def test_long_runs_are_combined_from_embedded_pieces(embedded_run: int) -> None:
     """Only runs up to `embedded_run` sentences are embedded; a 3-1 merge is still found."""
     src = sentences([f"<{k}>。" for k in range(6)], "zh")
     tgt = sentences(["<0>.", "<1> <2> <3>.", "<4>.", "<5>."], "en")
-    embedder = RecordingEmbedder(6)
+    embedder = BagOfIdsEmbedder(6)
     beads = align(src, tgt, embedder, AlignConfig(embedded_run=embedded_run))
-    assert max(embedder.run_lengths) == embedded_run
+    assert max(text.count("。") + text.count(".") for text in embedder.seen) == embedded_run
     assert pairs(beads) == [((0,), (0,)), ((1, 2, 3), (1,)), ((4,), (2,)), ((5,), (3,))]
 
 
