@@ -268,7 +268,7 @@ def test_two_workers_write_what_one_writes(tmp_path: Path) -> None:
         write_pair(source, f"doc{index}", range(index * 5, index * 5 + 4))
     one = run_batch(source, tmp_path / "one", settings(jobs=1), engine=numbers)
     two = run_batch(source, tmp_path / "two", settings(jobs=2, cache=True), engine=numbers)
-    assert [r.status for r in two.records] == ["aligned"] * 4
+    assert [r.status for r in two.records] == ["aligned"] * 4, [r.reason for r in two.records]
     names = sorted(path.name for path in (tmp_path / "one").glob("*.csv"))
     assert names == ["corpus.csv", "doc0.csv", "doc1.csv", "doc2.csv", "doc3.csv"]
     for name in names:

@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
@@ -221,6 +222,30 @@ def load_embedder(
     return SentenceTransformerEmbedder(model, device=device)
 
 
+_BUSY_SECONDS = 120
+"""How long a worker waits for another one that holds the cache database."""
+
+
+def _prepare(connection: sqlite3.Connection) -> None:
+    """Switch the cache to WAL and create its table. Switching the journal mode does not
+    wait for a busy database (SQLite answers `database is locked` at once), so workers
+    that open a new cache together retry here instead of failing a document."""
+    deadline = time.monotonic() + _BUSY_SECONDS
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS vectors (model TEXT NOT NULL, digest BLOB NOT NULL,"
+                " vector BLOB NOT NULL, PRIMARY KEY (model, digest)) WITHOUT ROWID"
+            )
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 class CachedEmbedder:
     """Any Embedder with an on-disk cache, so re-running a batch does not re-embed.
 
@@ -244,13 +269,8 @@ class CachedEmbedder:
     def _database(self) -> sqlite3.Connection:
         if self._connection is None or self._pid != os.getpid():
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(self.path, timeout=120)
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")
-            connection.execute(
-                "CREATE TABLE IF NOT EXISTS vectors (model TEXT NOT NULL, digest BLOB NOT NULL,"
-                " vector BLOB NOT NULL, PRIMARY KEY (model, digest)) WITHOUT ROWID"
-            )
+            connection = sqlite3.connect(self.path, timeout=_BUSY_SECONDS)
+            _prepare(connection)
             self._connection, self._pid = connection, os.getpid()
         return self._connection
 
