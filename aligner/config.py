@@ -27,6 +27,10 @@ class AlignConfig:
     """Embed a run from its sentences' token states where the model allows it (the
     default model): the same vector as the run's text at about the cost of embedding each
     sentence once (`aligner.embed.runs`). False embeds every run's text."""
+    exact_runs: bool = True
+    """With pooled runs, recompute the features of the tokens near each sentence join
+    and clause cut, so the vectors are those of the texts. False (`--fast`) pools the
+    sentences' features as they are: cheaper, a little less accurate (`docs/speed.md`)."""
     skip_cost: float = 0.12
     """What leaving one sentence unaligned costs."""
     length_weight: float = 0.15

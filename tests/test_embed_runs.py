@@ -98,7 +98,8 @@ class _RunsFromTexts(BagOfIdsEmbedder):
     calls = 0
 
     def encode_runs(
-        self, texts: Sequence[str], joiner: str, max_run: int, clauses: Sequence[str] = ()
+        self, texts: Sequence[str], joiner: str, max_run: int, clauses: Sequence[str] = (),
+        exact: bool = True,
     ) -> tuple[np.ndarray, np.ndarray]:
         self.calls += 1
         runs = [joiner.join(texts[start : start + size]) for size in range(1, max_run + 1)

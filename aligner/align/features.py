@@ -31,6 +31,7 @@ def embed_runs(
     embedded: int,
     clause_texts: list[str],
     pooled: bool,
+    exact: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Vectors of the runs of 1..`embedded` sentences of each side (in `run_texts` order)
     and of `clause_texts` (`edge_texts` of both sides, or none).
@@ -38,6 +39,7 @@ def embed_runs(
     With `pooled`, an embedder that has `encode_runs` (the default model) builds the runs
     from its sentences' token states, at about the cost of embedding each sentence once;
     otherwise every run's text is embedded, which costs 1 + 2 + … + `embedded` times that.
+    Not `exact`, the pooled vectors skip the tokens near joins and clause cuts.
     """
     src, tgt = sides
     encode_runs = getattr(embedder, "encode_runs", None) if pooled else None
@@ -48,11 +50,11 @@ def embed_runs(
     clause_count = 2 * len(src) if clause_texts else 0
     src_runs, src_clauses = encode_runs(
         [sentence.text for sentence in src], _separator(src), embedded,
-        clause_texts[:clause_count],
+        clause_texts[:clause_count], exact,
     )
     tgt_runs, tgt_clauses = encode_runs(
         [sentence.text for sentence in tgt], _separator(tgt), embedded,
-        clause_texts[clause_count:],
+        clause_texts[clause_count:], exact,
     )
     return src_runs, tgt_runs, np.concatenate([src_clauses, tgt_clauses])
 

@@ -102,7 +102,7 @@ def neutral_features(
     )
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath={"reassoc", "nsz", "arcp", "contract"})
 def boundary_fit(features: Features, i: int, j: int) -> float:
     """How well a bead boundary before source sentence i and target sentence j fits: the
     clauses just before it should match each other, as should those just after it, better
@@ -117,7 +117,7 @@ def boundary_fit(features: Features, i: int, j: int) -> float:
     return contrast
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath={"reassoc", "nsz", "arcp", "contract"})
 def bead_quality(
     features: Features,
     src_start: int,
@@ -131,7 +131,7 @@ def bead_quality(
     return _quality_ending_at(features, src_start, src_size, tgt_start, tgt_size, weights, fit)
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath={"reassoc", "nsz", "arcp", "contract"})
 def _quality_ending_at(
     features: Features,
     src_start: int,
@@ -184,7 +184,7 @@ def _quality_ending_at(
     return quality
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath={"reassoc", "nsz", "arcp", "contract"})
 def band_dp(
     features: Features,
     shapes: np.ndarray,

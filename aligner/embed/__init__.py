@@ -36,10 +36,11 @@ DEFAULT_MODEL = "use-multilingual-v3"
 class Embedder(Protocol):
     """Turns texts into L2-normalised float32 row vectors.
 
-    An embedder may also have `encode_runs(texts, joiner, max_run, clauses)`, returning
-    the vectors of every run of 1..max_run consecutive texts (all runs of one size after
-    another) and of `clauses`, without embedding each run's text; the default model does
-    (`UniversalSentenceEncoder.encode_runs`) and the aligner uses it when present."""
+    An embedder may also have `encode_runs(texts, joiner, max_run, clauses, exact)`,
+    returning the vectors of every run of 1..max_run consecutive texts (all runs of one
+    size after another) and of `clauses`, without embedding each run's text (not
+    `exact`: approximately); the default model does (`UniversalSentenceEncoder.encode_runs`)
+    and the aligner uses it when present."""
 
     name: str
 
@@ -136,32 +137,33 @@ class UniversalSentenceEncoder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         def encode_batch(batch: list[str]) -> np.ndarray:
             batch = self._prepared(batch)
-            if all(len(text) <= LONG_TEXT for text in batch):
-                return self._model.encode(batch)
             if self._states is None:
+                if all(len(text) <= LONG_TEXT for text in batch):
+                    return self._model.encode(batch)
                 vectors, split = _encode_pieces(batch, self._model.encode)
                 self.long_texts_split += split
                 return vectors
             pieces = [split_long(text) for text in batch]
             self.long_texts_split += sum(len(cut) > 1 for cut in pieces)
             with threadpool_limits(limits=self.threads, user_api="blas"):
-                return run_vectors(self._states, pieces, "", 1)[0]
+                return self._states.embed(pieces)
 
         return _encode_unique(list(texts), encode_batch, self.dimension)
 
     def encode_runs(
-        self, texts: Sequence[str], joiner: str, max_run: int, clauses: Sequence[str] = ()
+        self, texts: Sequence[str], joiner: str, max_run: int, clauses: Sequence[str] = (),
+        exact: bool = True,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Every run's and clause's vector from its sentence's token states
-        (`aligner.embed.runs`), or, if the installed model does not expose them, from its
-        text."""
+        (`aligner.embed.runs`, approximately unless `exact`), or, if the installed model
+        does not expose them, from its text."""
         states = self._states
         if states is None:
             return self.encode(_runs_of_texts(texts, joiner, max_run)), self.encode(clauses)
         pieces = [split_long(text) for text in self._prepared(texts)]
         self.long_texts_split += len({text for text, cut in zip(texts, pieces) if len(cut) > 1})
         with threadpool_limits(limits=self.threads, user_api="blas"):
-            return run_vectors(states, pieces, joiner, max_run, self._prepared(clauses))
+            return run_vectors(states, pieces, joiner, max_run, self._prepared(clauses), exact)
 
 
 class SentenceTransformerEmbedder:
@@ -315,16 +317,17 @@ class CachedEmbedder:
         return np.stack([found[digest] for digest in digests]).astype(np.float32, copy=False)
 
     def encode_runs(
-        self, texts: Sequence[str], joiner: str, max_run: int, clauses: Sequence[str] = ()
+        self, texts: Sequence[str], joiner: str, max_run: int, clauses: Sequence[str] = (),
+        exact: bool = True,
     ) -> tuple[np.ndarray, np.ndarray]:
         """The inner embedder's run and clause vectors, cached apart from the vectors of
-        texts (they may differ from them in the last digits), keyed by each run's
-        sentences; an inner embedder without `encode_runs` embeds the texts through the
-        cache."""
+        texts (they may differ from them in the last digits; approximate ones apart
+        again), keyed by each run's sentences; an inner embedder without `encode_runs`
+        embeds the texts through the cache."""
         encode_runs = getattr(self.inner, "encode_runs", None)
         if encode_runs is None:
             return self.encode(_runs_of_texts(texts, joiner, max_run)), self.encode(clauses)
-        model = f"{self.name}/pooled-runs"
+        model = f"{self.name}/{'pooled' if exact else 'approximate'}-runs"
         keys = _runs_of_texts(texts, "\x1f", max_run) + [f"\x1d{clause}" for clause in clauses]
         digests = [self._digest(key) for key in keys]
         found = self._lookup(list(dict.fromkeys(digests)), model)
@@ -333,7 +336,7 @@ class CachedEmbedder:
             vectors = np.stack([found[digest] for digest in digests]).astype(np.float32)
         else:
             self.misses += len(digests)
-            vectors = np.concatenate(encode_runs(texts, joiner, max_run, clauses))
+            vectors = np.concatenate(encode_runs(texts, joiner, max_run, clauses, exact))
             unique = {digest: row for row, digest in enumerate(digests)}
             self._store(list(unique), vectors[list(unique.values())], model)
         return vectors[: len(keys) - len(clauses)], vectors[len(keys) - len(clauses) :]
