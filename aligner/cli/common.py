@@ -71,6 +71,14 @@ EmbeddedRun = Annotated[
         help="Longest run of sentences embedded as one text; longer runs combine vectors.",
     ),
 ]
+Fast = Annotated[
+    bool,
+    typer.Option(
+        "--fast",
+        help="Pool run and clause vectors approximately: about a third less time, a little "
+        "less accuracy (docs/speed.md).",
+    ),
+]
 MinScore = Annotated[
     float,
     typer.Option(
@@ -171,6 +179,7 @@ def pipeline_options(
     tgt_lang: str | None,
     max_align: int,
     embedded_run: int,
+    fast: bool,
     to_simplified: bool,
     to_traditional: bool,
     no_repair: list[str],
@@ -189,7 +198,7 @@ def pipeline_options(
         src_lang=parse_lang(src_lang),
         tgt_lang=parse_lang(tgt_lang),
         clean=CleanOptions(disabled=check_repair_names(no_repair), to_script=script),
-        align=AlignConfig(max_align=max_align, embedded_run=embedded_run),
+        align=AlignConfig(max_align=max_align, embedded_run=embedded_run, exact_runs=not fast),
     )
 
 

@@ -41,6 +41,8 @@ BEGIN, END = 1, 2
 _TOKEN_BUDGET = 512
 """Tokens per forward batch: large enough to stream each weight matrix once for many
 sentences, small enough that the working set stays a few megabytes."""
+_HEAD_ROWS = 2048
+"""Rows the head maps at once."""
 _MAX_IDS = 16384
 """Distinct token ids whose states are kept at once (15 KB each)."""
 _WEIGHTS = (
@@ -251,13 +253,19 @@ class TokenStates:
         return batches
 
     def range_sums(
-        self, token_ids: Sequence[Sequence[int]], ranges: Sequence[tuple[np.ndarray, np.ndarray]]
+        self, token_ids: Sequence[Sequence[int]], ranges: Sequence[tuple[np.ndarray, np.ndarray]],
+        totals: int = 0,
     ) -> list[np.ndarray]:
         """For each (starts, stops) of per-text token positions, (texts, dim): the sum of
         the features of tokens starts[t]:stops[t] of each text t, through the head's first
         layer. That layer is linear, so it maps sums of features instead of every token;
-        and only the tokens some range covers get their features computed."""
+        and only the tokens some range covers get their features computed (and only the
+        non-empty ranges mapped: an empty one sums to zero). The last
+        `totals` ranges are summed over all the texts instead, (1, dim) each: mapping one
+        sum costs as much as a sentence's whole feature sum does."""
+        kept = len(ranges) - totals
         sums = [np.zeros((len(token_ids), self.dimension), dtype=np.float32) for _ in ranges]
+        pooled = np.zeros((totals, self.feature_size))
         first = 0
         for batch in self._batches(token_ids):
             rows = slice(first, first + len(batch))
@@ -271,12 +279,18 @@ class TokenStates:
                           for starts, stops in ranges]
                 wanted = np.flatnonzero(_covered(int(lengths.sum()), bounds))
                 raw = _sums_over(self.features(batch, wanted), bounds, wanted)
-            if raw:
-                projected = np.concatenate(raw).astype(np.float32) @ self.backend.cnn_W
-                for target, block in zip(sums, np.split(projected, len(raw))):
-                    target[rows] = block
+            if totals:
+                pooled += [block.sum(0) for block in raw[kept:]]
+            filled = [starts[rows] < stops[rows] for starts, stops in ranges[:kept]]
+            projected = np.concatenate([block[mask] for block, mask in zip(raw, filled)],
+                                       dtype=np.float32) @ self.backend.cnn_W
+            for target, mask, block in zip(
+                sums, filled, np.split(projected, np.cumsum([mask.sum() for mask in filled]))
+            ):
+                target[rows][mask] = block
             first += len(batch)
-        return sums
+        projected = pooled.astype(np.float32) @ self.backend.cnn_W
+        return sums[:kept] + [row[None] for row in projected]
 
     def _long_sum(self, ids: Sequence[int], start: int, stop: int) -> np.ndarray:
         """The feature sum of ids[start:stop] of one long text, a budget of tokens at a
@@ -336,15 +350,18 @@ class TokenStates:
         return chosen
 
     def vectors(self, sums: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-        """Unit vectors from projected feature sums over `lengths` tokens (the head)."""
+        """Unit vectors from projected feature sums over `lengths` tokens (the head), a
+        block of rows at a time so its temporaries stay in cache."""
         model = self.backend
-        if not len(sums):
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        counts = lengths.astype(np.float32)[:, None]
-        mean = (sums + counts * model.cnn_b) / np.sqrt(counts)
-        first = np.maximum(mean @ model.d0, 0.0)
-        second = np.maximum(mean @ model.p1 + first @ model.d1, 0.0)
-        third = np.maximum(second @ model.d2, 0.0)
-        output = np.tanh(second @ model.p3 + third @ model.d3)
-        norms = np.sqrt(np.clip(np.einsum("ij,ij->i", output, output), model.eps, None))
-        return (output / norms[:, None]).astype(np.float32)
+        vectors = np.empty((len(sums), self.dimension), dtype=np.float32)
+        for start in range(0, len(sums), _HEAD_ROWS):
+            block = slice(start, start + _HEAD_ROWS)
+            counts = lengths[block].astype(np.float32)[:, None]
+            mean = (sums[block] + counts * model.cnn_b) / np.sqrt(counts)
+            first = np.maximum(mean @ model.d0, 0.0)
+            second = np.maximum(mean @ model.p1 + first @ model.d1, 0.0)
+            third = np.maximum(second @ model.d2, 0.0)
+            output = np.tanh(second @ model.p3 + third @ model.d3)
+            norms = np.sqrt(np.clip(np.einsum("ij,ij->i", output, output), model.eps, None))
+            vectors[block] = output / norms[:, None]
+        return vectors
