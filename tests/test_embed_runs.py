@@ -34,7 +34,7 @@ def _sentences(texts: list[str], lang: str) -> list[Sentence]:
 
 
 @pytest.mark.parametrize(("texts", "lang"), [(ZH, "zh"), (EN, "en")])
-def test_pooled_runs_and_clauses_are_the_texts_vectors(
+def test_pooled_runs_are_the_texts_vectors_and_clauses_near_them(
     embedder: Embedder, texts: list[str], lang: str
 ) -> None:
     sentences = _sentences(texts, lang)
@@ -45,7 +45,34 @@ def test_pooled_runs_and_clauses_are_the_texts_vectors(
     expected = embedder.encode(run_texts(sentences, 5))
     assert runs.shape == expected.shape
     assert np.min(np.sum(runs * expected, axis=1)) > 0.9999
-    assert np.min(np.sum(clause_vectors * embedder.encode(clauses), axis=1)) > 0.9999
+    similarity = np.sum(clause_vectors * embedder.encode(clauses), axis=1)
+    whole = np.array(clauses) == np.array(texts + texts)
+    assert whole.any() and not whole.all()
+    assert np.min(similarity[whole]) > 0.9999  # a clause that is its sentence
+    assert np.mean(similarity[~whole]) > 0.9  # pooled from the sentence: near the text's
+
+
+@pytest.mark.parametrize(("texts", "lang"), [(ZH, "zh"), (EN, "en")])
+def test_approximate_runs_are_near_the_texts_vectors(
+    embedder: Embedder, texts: list[str], lang: str
+) -> None:
+    sentences = _sentences(texts, lang)
+    runs, _ = embedder.encode_runs(  # type: ignore[attr-defined]
+        texts, "" if lang == "zh" else " ", 4, [], False
+    )
+    similarity = np.sum(runs * embedder.encode(run_texts(sentences, 4)), axis=1)
+    assert np.min(similarity[: len(texts)]) > 0.9999  # a run of one is its sentence
+    assert np.mean(similarity[len(texts) :]) > 0.9
+    assert np.min(similarity[len(texts) :]) < 0.9999  # approximate: not the texts' own
+
+
+def test_the_aligners_encoder_gives_the_encoder_packages_vectors(embedder: Embedder) -> None:
+    """The cheaper runtime (per-id first layer, sentencepiece tokenizer) keeps the vectors
+    of the package's own forward pass, unknown characters and an empty text included."""
+    texts = [*ZH, *EN, "𠀀𪚥 惭愧惭愧 x", "", "ＡＢＣ１２３", " ".join(EN * 3)]
+    ours = embedder.encode(texts)
+    package = embedder._model.encode(embedder._prepared(texts))  # type: ignore[attr-defined]
+    np.testing.assert_allclose(ours, package, atol=1e-5)
 
 
 def test_long_texts_are_summed_chunk_by_chunk_exactly(embedder: Embedder) -> None:
@@ -69,13 +96,15 @@ def test_a_long_line_without_punctuation_is_embedded_in_pieces(embedder: Embedde
     np.testing.assert_allclose(runs[0], vector, atol=1e-5)
 
 
-def test_on_a_small_document_pooled_runs_give_the_same_beads(
+def test_on_a_small_document_exactly_pooled_runs_give_the_same_beads(
     embedder: Embedder, shared_dir: Path
 ) -> None:
+    """Runs pooled exactly give the beads of embedding the runs' texts (without clause
+    vectors, which are pooled approximately in any case)."""
     folder = shared_dir / "eval" / "mac-dev"
     src = presegmented((folder / "zh" / "003").read_text(encoding="utf-8"), "zh")[:60]
     tgt = presegmented((folder / "en" / "003").read_text(encoding="utf-8"), "en")[:60]
-    for config in (AlignConfig(), AlignConfig(embedded_run=2)):
+    for config in (AlignConfig(boundary_weight=0), AlignConfig(boundary_weight=0, embedded_run=2)):
         by_text = align(src, tgt, embedder, dataclasses.replace(config, pool_run_states=False))
         pooled = align(src, tgt, embedder, config)
         assert [(b.src, b.tgt) for b in pooled] == [(b.src, b.tgt) for b in by_text]

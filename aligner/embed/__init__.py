@@ -327,7 +327,7 @@ class CachedEmbedder:
         encode_runs = getattr(self.inner, "encode_runs", None)
         if encode_runs is None:
             return self.encode(_runs_of_texts(texts, joiner, max_run)), self.encode(clauses)
-        model = f"{self.name}/{'pooled' if exact else 'approximate'}-runs"
+        model = f"{self.name}/runs-{'exact' if exact else 'approximate'}-joins"
         keys = _runs_of_texts(texts, "\x1f", max_run) + [f"\x1d{clause}" for clause in clauses]
         digests = [self._digest(key) for key in keys]
         found = self._lookup(list(dict.fromkeys(digests)), model)

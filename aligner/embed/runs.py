@@ -2,18 +2,15 @@
 clause, from the sentences' token states (see `aligner.embed.states`).
 
 A token's feature depends only on the tokens within `REACH` of it, so joining sentences
-changes the features of only a few tokens at each join, and a clause shares most of its
-tokens' features with its sentence. A run's or clause's feature sum is therefore its
-sentences' sums, minus the features of the tokens near the joins or cuts as they were
-alone, plus those tokens' features computed anew in their new context: the same vector
-as embedding the text, at about the cost of embedding each sentence once.
+changes the features of only a few tokens at each join. A run's feature sum is therefore
+its sentences' sums, minus the features of the tokens near the joins as they were alone,
+plus those tokens' features computed anew in their new context: the same vector as
+embedding the run's text, at a fraction of the cost of embedding each sentence again.
 
-Approximate vectors (`exact=False`, the `--fast` setting) skip the recomputing: a run is
-its sentences' features less the begin and end markers inside it, and a clause is its
-sentence's features over the tokens they share plus an end (or begin) marker, each
-marker taken as the document's mean one (no worse on MAC-Dev and Bible 001 than each
-sentence's own, and it saves mapping two sums per sentence), so runs and clauses cost
-little more than the head that maps each sum to a vector.
+Approximate runs (`exact=False`, the `--fast` setting) skip the recomputing: a run is its
+sentences' features less the begin and end markers inside it, each marker taken as the
+document's mean one. Clauses are always pooled so (`_Clauses`). Both then cost little
+more than the head that maps each sum to a vector.
 """
 
 from __future__ import annotations
@@ -52,12 +49,12 @@ class _Sentences:
 
     def __init__(
         self, states: TokenStates, texts: Sequence[Sequence[str]], joiner: str,
-        clause_texts: Sequence[str], exact: bool,
+        clause_texts: Sequence[str], exact_joins: bool,
     ) -> None:
         self.states = states
         self.alone = states.token_ids(texts)
         clauses = _Clauses(states, self.alone, ["".join(pieces) for pieces in texts],
-                           clause_texts, exact)
+                           clause_texts)
         self.joined = self._after_sentence(texts, joiner)
         shared = np.array([_common_suffix(ids[1:-1], joined)
                            for ids, joined in zip(self.alone, self.joined)])
@@ -69,22 +66,21 @@ class _Sentences:
         self.long = self.lengths >= 2 * REACH + 2 + self.replaced
         self.clauses = clauses
         zeros = np.zeros_like(self.lengths)
-        head, tail = (REACH + 1 + self.replaced, REACH + 1) if exact else (1, 1)
-        """The tokens at either end whose features a join changes, or, approximately,
-        the markers."""
-        self.wholes, self.clause_heads, self.clause_tails, self.heads, self.tails = (
-            states.range_sums(self.alone, [
-                (zeros, self.lengths),
-                (zeros, clauses.kept_prefix),
-                (self.lengths - clauses.kept_suffix, self.lengths),
-                (zeros, np.minimum(head, self.lengths)),
-                (np.maximum(self.lengths - tail, 0), self.lengths),
-            ], totals=0 if exact else 2)
-        )
-        if not exact:  # each sentence's markers approximated by the document's mean ones
-            count = max(len(self.alone), 1)
-            self.heads = np.broadcast_to(self.heads / count, self.wholes.shape)
-            self.tails = np.broadcast_to(self.tails / count, self.wholes.shape)
+        count = len(self.alone)
+        ranges = [(zeros, self.lengths), (zeros, clauses.shared[:count]),
+                  (self.lengths - clauses.shared[count:], self.lengths)]
+        if exact_joins:  # the tokens at either end whose features a join changes
+            ranges += [(zeros, np.minimum(REACH + 1 + self.replaced, self.lengths)),
+                       (np.maximum(self.lengths - 1 - REACH, 0), self.lengths)]
+        ranges += [(zeros, np.minimum(1, self.lengths)),
+                   (np.maximum(self.lengths - 1, 0), self.lengths)]
+        sums = states.range_sums(self.alone, ranges, totals=2)
+        self.wholes, self.clause_heads, self.clause_tails = sums[:3]
+        self.heads, self.tails = sums[3:5] if exact_joins else (sums[0][:0], sums[0][:0])
+        self.begin, self.end = sums[-2] / max(count, 1), sums[-1] / max(count, 1)
+        """The document's mean begin and end markers, (1, dim): what clauses and
+        approximate runs take for each sentence's own (no worse on MAC-Dev and Bible 001,
+        and it saves mapping two sums per sentence)."""
 
     def _after_sentence(self, texts: Sequence[Sequence[str]], joiner: str) -> list[list[int]]:
         """The tokens of each sentence as it reads after another (without its markers)."""
@@ -109,70 +105,49 @@ _JOIN_CONTEXT = "。"
 
 
 class _Clauses:
-    """The first and last clause of each sentence, whose tokens are mostly the sentence's
-    first or last tokens: a clause's feature sum is the sentence's over those shared
-    tokens that lie more than `REACH` from where the clause's text differs, plus the
-    features of the rest computed anew (`segments`); approximately (not `exact`), the
-    sentence's over all the shared tokens, plus its end or begin marker."""
+    """The first and last clause of each sentence, pooled from the sentence's features:
+    a clause's feature sum is the sentence's over the tokens they share (as the sentence
+    reads them), plus the document's mean end marker (first clauses) or begin marker
+    (last clauses). Computing the few tokens near each cut anew, as for joins, gave the
+    texts' own vectors but cost half as much as the sentence pass again, and was no more
+    accurate (MAC-Dev and Bible 001, `docs/speed.md`): the clauses only say how well a
+    bead's edge fits."""
 
     def __init__(
         self, states: TokenStates, sentences: list[list[int]], texts: Sequence[str],
-        clause_texts: Sequence[str], exact: bool,
+        clause_texts: Sequence[str],
     ) -> None:
         count = len(sentences)
-        self.exact = exact
-        reach = REACH if exact else 0
-        self.kept_prefix = np.zeros(count, dtype=np.int64)
-        self.kept_suffix = np.zeros(count, dtype=np.int64)
-        self.segments: list[tuple[list[int], int, int]] = []
-        """Per clause (first clauses, then last ones): the tokens to compute, and the range
-        of them whose features count."""
-        self.lengths: list[int] = []
-        if not clause_texts:
-            return
+        self.shared = np.zeros(len(clause_texts) or 2 * count, dtype=np.int64)
+        """Per clause (first clauses, then last ones): the tokens it shares with its
+        sentence, from the start or from the end; 0 for a clause that is its sentence."""
+        self.whole = np.zeros(len(clause_texts), dtype=bool)
+        """Whether the clause is its whole sentence (it takes the sentence's vector)."""
+        self.lengths = np.zeros(len(clause_texts), dtype=np.int64)
         differing = [row for row, text in enumerate(clause_texts) if text != texts[row % count]]
         clause_ids = [sentences[row % count] for row in range(len(clause_texts))]
         for row, ids in zip(differing, states.tokenize_all([clause_texts[row]
                                                             for row in differing])):
             clause_ids[row] = [BEGIN, *ids, END]
-        for row, (sentence, ids) in enumerate(zip(sentences, clause_ids[:count])):
-            # a clause that is the whole sentence costs nothing
+        for row, ids in enumerate(clause_ids):
+            sentence = sentences[row % count]
+            self.lengths[row] = len(ids)
             if ids == sentence:
-                self.kept_prefix[row] = 0  # it takes the sentence's vector
-                self.segments.append((ids[-1:], 0, 0))
-                self.lengths.append(len(ids))
-                continue
-            kept = max(_common_prefix(sentence[:-1], ids[:-1]) - reach, 0)
-            self.kept_prefix[row] = kept
-            context = max(kept - REACH, 0)
-            self.segments.append((ids[context:], kept - context, len(ids) - context))
-            self.lengths.append(len(ids))
-        for row, (sentence, ids) in enumerate(zip(sentences, clause_ids[count:])):
-            if ids == sentence:
-                self.kept_suffix[row] = 0
-                self.segments.append((ids[:1], 0, 0))
-                self.lengths.append(len(ids))
-                continue
-            kept = max(_common_suffix(sentence[1:], ids[1:]) - reach, 0)
-            self.kept_suffix[row] = kept
-            changed = len(ids) - kept
-            self.segments.append((ids[: min(changed + REACH, len(ids))], 0, changed))
-            self.lengths.append(len(ids))
+                self.whole[row] = True
+            elif row < count:  # the end marker differs: it is added apart
+                self.shared[row] = _common_prefix(sentence[:-1], ids[:-1])
+            else:
+                self.shared[row] = _common_suffix(sentence[1:], ids[1:])
 
     def vectors(self, sentences: _Sentences, sentence_vectors: np.ndarray) -> np.ndarray:
-        """The clauses' unit vectors, first clauses then last ones; a clause that is its
-        whole sentence takes the sentence's vector (a third of them in MAC-Dev)."""
-        if not self.segments:
+        """The clauses' unit vectors, first clauses then last ones."""
+        if not len(self.whole):
             return np.zeros((0, sentences.states.dimension), dtype=np.float32)
-        whole = np.array([stop == 0 for _, _, stop in self.segments])
-        kept = np.concatenate([sentences.clause_heads, sentences.clause_tails])[~whole]
-        if self.exact:
-            kept += _segment_sums(sentences.states, [
-                segment for segment, is_whole in zip(self.segments, whole) if not is_whole])
-        else:
-            kept += np.concatenate([sentences.tails, sentences.heads])[~whole]  # the markers
+        sums = np.concatenate([sentences.clause_heads + sentences.end,
+                               sentences.clause_tails + sentences.begin])
         vectors = np.concatenate([sentence_vectors, sentence_vectors])
-        vectors[~whole] = sentences.states.vectors(kept, np.array(self.lengths)[~whole])
+        parts = ~self.whole
+        vectors[parts] = sentences.states.vectors(sums[parts], self.lengths[parts])
         return vectors
 
 
@@ -279,9 +254,9 @@ def _plain_runs(
     sentences: _Sentences, max_run: int, exact: bool
 ) -> tuple[np.ndarray, np.ndarray]:
     """Every run's feature sum and token count, all runs of one size after another: its
-    sentences' sums, less the begin markers after its first sentence and the end markers
-    before its last when not `exact` (exactly, `_Joins` corrects them instead). Each size
-    adds one sentence to the runs of the size before, so nothing cancels."""
+    sentences' sums, less the (mean) begin and end markers at its joins when not `exact`
+    (exactly, `_Joins` corrects the joins instead). Each size adds one sentence to the
+    runs of the size before, so nothing cancels."""
     wholes = sentences.wholes
     count = len(wholes)
     sizes = range(1, min(max_run, count) + 1)
@@ -294,7 +269,7 @@ def _plain_runs(
         if size > 1:
             run_sums = run_sums[:runs] + wholes[size - 1 :]
             if not exact:
-                run_sums -= sentences.heads[size - 1 :] + sentences.tails[size - 2 : count - 1]
+                run_sums -= sentences.begin + sentences.end
             run_lengths = run_lengths[:runs] + sentences.joined_lengths[size - 1 :]
         sums[offset : offset + runs] = run_sums
         lengths[offset : offset + runs] = run_lengths

@@ -222,7 +222,9 @@ class TokenStates:
 
     def token_ids(self, texts: Sequence[Sequence[str]]) -> list[list[int]]:
         """Each text's token ids, with the begin and end markers; a text comes in pieces
-        (a very long one is tokenized piece by piece, see `aligner.embed.split_long`)."""
+        (a very long one is tokenized piece by piece, see `aligner.embed.split_long`); an
+        empty text, in no piece, reads as the model reads "" (one unknown token)."""
+        texts = [pieces or [""] for pieces in texts]
         flat = self.tokenize_all([piece for pieces in texts for piece in pieces])
         token_ids = []
         first = 0
