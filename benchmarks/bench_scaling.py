@@ -104,7 +104,8 @@ def series(
     align(warm_up.src[:50], warm_up.tgt[:50], embedder, config)  # compile
     print(f"\n{label}")
     print(f"{'doc':>4} {'en':>6} {'zh':>6} {'CPU s':>8} {'s ratio':>8} {'peak MiB':>9} "
-          f"{'mem ratio':>9} {'per-sentence ratio':>18} {'strict F1':>9} {'verse F1':>9}")
+          f"{'mem ratio':>9} {'per-sentence ratio':>18} {'sent/CPU-s':>10} {'strict F1':>9} "
+          f"{'verse F1':>9}")
     first: tuple[int, float, float] | None = None
     rows = []
     for name in documents:
@@ -118,7 +119,8 @@ def series(
         verse_f1 = evaluate([gold], [merge_verse_splits(gold, beads)])["f1_strict"]
         print(f"{name:>4} {en:>6} {zh:>6} "
               f"{seconds:>8.1f} {seconds / first[1]:>8.2f} {peak:>9.0f} {peak / first[2]:>9.2f} "
-              f"{size / first[0]:>18.2f} {f1:>9.3f} {verse_f1:>9.3f}", flush=True)
+              f"{size / first[0]:>18.2f} {size / seconds:>10.0f} {f1:>9.3f} {verse_f1:>9.3f}",
+              flush=True)
         rows.append({"document": name, "en": en, "zh": zh, "cpu_seconds": round(seconds, 2),
                      "peak_mib": round(peak, 1), "strict_f1": f1, "verse_f1": verse_f1})
     return rows
@@ -137,7 +139,8 @@ def main() -> None:
         label = "DP alone (random embeddings; F1 meaningless)"
         results["dp_alone"] = series(args.dp_only, RandomEmbedder(), config, label)
     if args.end_to_end:
-        label = f"End to end (real embedder, runs up to {config.embedded_run} embedded as text)"
+        label = (f"End to end (real embedder, runs of up to {config.embedded_run} sentences, "
+                 f"{'exact' if config.exact_runs else 'approximate'} joins)")
         embedder = embedder_from(args)
         results["end_to_end"] = series(args.end_to_end, embedder, config, label)
         results["embedder"] = embedder.name

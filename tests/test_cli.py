@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from aligner import embed
 from aligner.cli import app
+from aligner.cli.common import pipeline_options
 from aligner.embed import Embedder
 from aligner.formats import parse_ladder
 from tests.support import SEEDS
@@ -104,6 +105,19 @@ def test_untranslated_english_answers_stay_unaligned(interview_rows: list[dict[s
     )
     assert minicourses["zh"] == ""
     assert minicourses["type"] == "0-1"
+
+
+def test_fast_gives_the_interview_the_same_pairs(
+    interview_rows: list[dict[str, str]], tmp_path: Path
+) -> None:
+    out = tmp_path / "fast.csv"
+    code, _, stderr = run("align", str(INTERVIEW), "-o", str(out), "-q", "--fast")
+    assert code == 0, stderr
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        fast = [(row["zh"], row["en"]) for row in csv.DictReader(handle)]
+    assert fast == [(row["zh"], row["en"]) for row in interview_rows]
+    options = pipeline_options(False, None, None, 5, 4, True, False, False, [])
+    assert not options.align.exact_runs  # what --fast sets
 
 
 def test_interview_loses_no_english_sentence(interview_rows: list[dict[str, str]]) -> None:

@@ -55,7 +55,8 @@ class _Sentences:
         self.alone = states.token_ids(texts)
         clauses = _Clauses(states, self.alone, ["".join(pieces) for pieces in texts],
                            clause_texts)
-        self.joined = self._after_sentence(texts, joiner)
+        self.joined = self._after_sentence(texts, joiner) if exact_joins else [
+            ids[1:-1] for ids in self.alone]  # approximately, it reads alike after another
         shared = np.array([_common_suffix(ids[1:-1], joined)
                            for ids, joined in zip(self.alone, self.joined)])
         self.lengths = np.array([len(ids) for ids in self.alone])
@@ -262,18 +263,18 @@ def _plain_runs(
     sizes = range(1, min(max_run, count) + 1)
     sums = np.empty((sum(count - size + 1 for size in sizes), wholes.shape[1]), np.float32)
     lengths = np.empty(len(sums), dtype=np.int64)
-    run_sums, run_lengths = wholes, sentences.lengths
-    offset = 0
-    for size in sizes:
+    markers = sentences.begin + sentences.end
+    previous = slice(0, count)
+    sums[previous], lengths[previous] = wholes, sentences.lengths
+    for size in sizes[1:]:
         runs = count - size + 1
-        if size > 1:
-            run_sums = run_sums[:runs] + wholes[size - 1 :]
-            if not exact:
-                run_sums -= sentences.begin + sentences.end
-            run_lengths = run_lengths[:runs] + sentences.joined_lengths[size - 1 :]
-        sums[offset : offset + runs] = run_sums
-        lengths[offset : offset + runs] = run_lengths
-        offset += runs
+        block = slice(previous.stop, previous.stop + runs)
+        np.add(sums[previous.start : previous.start + runs], wholes[size - 1 :], out=sums[block])
+        if not exact:
+            sums[block] -= markers
+        lengths[block] = (lengths[previous.start : previous.start + runs]
+                          + sentences.joined_lengths[size - 1 :])
+        previous = block
     return sums, lengths
 
 
