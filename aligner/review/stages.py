@@ -17,7 +17,7 @@ from aligner.data import AlignerError, Alignment, Bead, Sentence
 
 if TYPE_CHECKING:
     from aligner import ExportOptions
-    from aligner.embed import Embedder
+    from aligner.embed import CachedEmbedder, Embedder
 
 
 class LazyModel:
@@ -31,16 +31,27 @@ class LazyModel:
     def __init__(self, model: str | None = None) -> None:
         self.model = model
         self.name = model or "default"
-        self._inner: Embedder | None = None
+        self._inner: CachedEmbedder | None = None
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
+    def _embedder(self) -> CachedEmbedder:
         if self._inner is None:
             from aligner import load_embedder
             from aligner.embed import CachedEmbedder
             from aligner.io import user_cache_dir
 
             self._inner = CachedEmbedder(load_embedder(self.model), user_cache_dir())
-        return self._inner.encode(texts)
+        return self._inner
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embedder().encode(texts)
+
+    def encode_runs(
+        self, texts: Sequence[str], joiner: str, max_run: int, clauses: Sequence[str] = (),
+        exact: bool = True,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Run and clause vectors as the aligner builds them outside the review, so a
+        re-aligned stretch gets the beads `aligner align` would give it."""
+        return self._embedder().encode_runs(texts, joiner, max_run, clauses, exact)
 
 
 def load_model(model: str | None = None) -> Embedder:
