@@ -244,26 +244,28 @@ def run_vectors(
                 run_rows[place].append(offset + start)
                 group_rows[place].append(joins.row(first, last, start, start + size - 1))
         offset += len(starts)
-    corrections = joins.corrections()
+    corrections = states.head_inputs(joins.corrections())
     for runs_in_place, groups_in_place in zip(run_rows, group_rows):
         sums[runs_in_place] += corrections[groups_in_place]
-    runs = states.vectors(sums, lengths)
+    runs = states.head(sums, lengths)
     return runs, sentences.clauses.vectors(sentences, runs[: len(texts)])
 
 
 def _plain_runs(
     sentences: _Sentences, max_run: int, exact: bool
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Every run's feature sum and token count, all runs of one size after another: its
-    sentences' sums, less the (mean) begin and end markers at its joins when not `exact`
-    (exactly, `_Joins` corrects the joins instead). Each size adds one sentence to the
-    runs of the size before, so nothing cancels."""
-    wholes = sentences.wholes
+    """Every run's head inputs (`TokenStates.head_inputs`, linear in its feature sum) and
+    token count, all runs of one size after another: its sentences', less the (mean)
+    begin and end markers' at its joins when not `exact` (exactly, `_Joins` corrects the
+    joins instead). Each size adds one sentence to the runs of the size before, so
+    nothing cancels."""
+    states = sentences.states
+    wholes = states.head_inputs(sentences.wholes)
     count = len(wholes)
     sizes = range(1, min(max_run, count) + 1)
     sums = np.empty((sum(count - size + 1 for size in sizes), wholes.shape[1]), np.float32)
     lengths = np.empty(len(sums), dtype=np.int64)
-    markers = sentences.begin + sentences.end
+    markers = states.head_inputs(sentences.begin + sentences.end)
     previous = slice(0, count)
     sums[previous], lengths[previous] = wholes, sentences.lengths
     for size in sizes[1:]:
@@ -280,4 +282,4 @@ def _plain_runs(
 
 def _approximate_runs(sentences: _Sentences, max_run: int) -> np.ndarray:
     """Every run's vector from its sentences' feature sums less the markers inside it."""
-    return sentences.states.vectors(*_plain_runs(sentences, max_run, exact=False))
+    return sentences.states.head(*_plain_runs(sentences, max_run, exact=False))

@@ -190,6 +190,9 @@ class TokenStates:
         self._ids = _IdStates(backend)
         self.feature_size = int(backend.cnn_W.shape[0])
         self.dimension = int(backend.cnn_W.shape[1])
+        self._first_layer = np.concatenate([backend.d0, backend.p1], axis=1)
+        """The head's two maps of the mean feature, side by side."""
+        self._first_bias = backend.cnn_b @ self._first_layer
 
     def tokenize(self, text: str) -> list[int]:
         """A text's token ids without the begin and end markers."""
@@ -351,19 +354,30 @@ class TokenStates:
         _layer_norm(chosen, model.ln_g, model.ln_b, model.eps)
         return chosen
 
-    def vectors(self, sums: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-        """Unit vectors from projected feature sums over `lengths` tokens (the head), a
-        block of rows at a time so its temporaries stay in cache."""
+    def head_inputs(self, sums: np.ndarray) -> np.ndarray:
+        """The head's first layer before its bias and scaling, (rows, 2 × 320): linear in
+        the feature sums, so a run's is its sentences' and corrections' summed, and only
+        the later layers are paid per run (`head`)."""
+        return sums @ self._first_layer
+
+    def head(self, inputs: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """Unit vectors from `head_inputs` over `lengths` tokens, a block of rows at a time
+        so the temporaries stay in cache."""
         model = self.backend
-        vectors = np.empty((len(sums), self.dimension), dtype=np.float32)
-        for start in range(0, len(sums), _HEAD_ROWS):
+        width = model.d0.shape[1]
+        vectors = np.empty((len(inputs), self.dimension), dtype=np.float32)
+        for start in range(0, len(inputs), _HEAD_ROWS):
             block = slice(start, start + _HEAD_ROWS)
             counts = lengths[block].astype(np.float32)[:, None]
-            mean = (sums[block] + counts * model.cnn_b) / np.sqrt(counts)
-            first = np.maximum(mean @ model.d0, 0.0)
-            second = np.maximum(mean @ model.p1 + first @ model.d1, 0.0)
+            layer = (inputs[block] + counts * self._first_bias) / np.sqrt(counts)
+            first = np.maximum(layer[:, :width], 0.0)
+            second = np.maximum(layer[:, width:] + first @ model.d1, 0.0)
             third = np.maximum(second @ model.d2, 0.0)
             output = np.tanh(second @ model.p3 + third @ model.d3)
             norms = np.sqrt(np.clip(np.einsum("ij,ij->i", output, output), model.eps, None))
             vectors[block] = output / norms[:, None]
         return vectors
+
+    def vectors(self, sums: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """Unit vectors from projected feature sums over `lengths` tokens (the head)."""
+        return self.head(self.head_inputs(sums), lengths)
