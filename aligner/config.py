@@ -65,7 +65,7 @@ class AlignConfig:
     splitting into many 1-1 beads, 1 favours merging everything."""
     hub_sample: int = 64
     """Random sentences of the other language used to measure each run's hub-ness."""
-    full_grid_cells: int = 2_000_000
+    full_grid_cells: int = 500_000
     """Coarse grids up to this many cells are aligned whole; larger ones are halved first."""
     coarse_band: int = 8
     """Half-width (in sentences or blocks) of the band refined around a projected path."""
