@@ -225,61 +225,63 @@ def run_vectors(
     `TokenStates.token_ids`), all runs of one size after another (the order of
     `aligner.align.features.run_texts`), and of `clause_texts` (each sentence's first
     clause, then each one's last clause, or none). A run's token features are its
-    sentences' plus the corrections at its joins, or, not `exact`, less the markers
-    inside it."""
+    sentences' plus the corrections at its joins, or, not `exact`, less the (mean)
+    markers inside it."""
     sentences = _Sentences(states, texts, joiner, clause_texts, exact)
-    if not exact:
-        runs = _approximate_runs(sentences, max_run)
-        return runs, sentences.clauses.vectors(sentences, runs[: len(texts)])
-    joins = _Joins(sentences)
-    sums, lengths = _plain_runs(sentences, max_run, exact)
-    run_rows: list[list[int]] = [[] for _ in range(max_run)]
-    group_rows: list[list[int]] = [[] for _ in range(max_run)]
-    """By the group's place in its run: no run appears twice in one place."""
-    offset = 0
-    for size in range(1, max_run + 1):
-        starts = range(max(len(texts) - size + 1, 0))
-        for start in starts:
-            for place, (first, last) in enumerate(_run_groups(sentences.long, start, size)):
-                run_rows[place].append(offset + start)
-                group_rows[place].append(joins.row(first, last, start, start + size - 1))
-        offset += len(starts)
-    corrections = states.head_inputs(joins.corrections())
-    for runs_in_place, groups_in_place in zip(run_rows, group_rows):
-        sums[runs_in_place] += corrections[groups_in_place]
-    runs = states.head(sums, lengths)
+    runs = _runs(sentences, max_run, _join_corrections(sentences, max_run) if exact else None)
     return runs, sentences.clauses.vectors(sentences, runs[: len(texts)])
 
 
-def _plain_runs(
-    sentences: _Sentences, max_run: int, exact: bool
-) -> tuple[np.ndarray, np.ndarray]:
-    """Every run's head inputs (`TokenStates.head_inputs`, linear in its feature sum) and
-    token count, all runs of one size after another: its sentences', less the (mean)
-    begin and end markers' at its joins when not `exact` (exactly, `_Joins` corrects the
-    joins instead). Each size adds one sentence to the runs of the size before, so
-    nothing cancels."""
+Corrections = list[list[tuple[np.ndarray, np.ndarray]]]
+"""Per run size, per place of a group of joins in a run: the runs (by start) and the
+head inputs to add to them."""
+
+
+def _join_corrections(sentences: _Sentences, max_run: int) -> Corrections:
+    """The head inputs (`TokenStates.head_inputs`) that correct each run's sum at its
+    joins, each distinct group of joins computed once."""
+    joins = _Joins(sentences)
+    places: list[list[tuple[list[int], list[int]]]] = []
+    for size in range(1, max_run + 1):
+        by_place: list[tuple[list[int], list[int]]] = [([], []) for _ in range(size)]
+        for start in range(max(len(sentences.alone) - size + 1, 0)):
+            for place, (first, last) in enumerate(_run_groups(sentences.long, start, size)):
+                by_place[place][0].append(start)
+                by_place[place][1].append(joins.row(first, last, start, start + size - 1))
+        places.append([(starts, groups) for starts, groups in by_place if starts])
+    inputs = sentences.states.head_inputs(joins.corrections())
+    return [[(np.array(starts), inputs[groups]) for starts, groups in size_places]
+            for size_places in places]
+
+
+def _runs(sentences: _Sentences, max_run: int, corrections: Corrections | None) -> np.ndarray:
+    """Every run's vector, all runs of one size after another. A run's head inputs
+    (`TokenStates.head_inputs`, linear in its feature sum) are its sentences', plus the
+    `corrections` at its joins, or, without them, less the (mean) begin and end markers
+    at its joins. Each size adds one sentence to the runs of the size before, in place,
+    and goes through the head before the next, so nothing cancels and no array holds
+    every run's inputs."""
     states = sentences.states
     wholes = states.head_inputs(sentences.wholes)
     count = len(wholes)
     sizes = range(1, min(max_run, count) + 1)
-    sums = np.empty((sum(count - size + 1 for size in sizes), wholes.shape[1]), np.float32)
-    lengths = np.empty(len(sums), dtype=np.int64)
+    vectors = np.empty((sum(count - size + 1 for size in sizes), states.dimension), np.float32)
     markers = states.head_inputs(sentences.begin + sentences.end)
-    previous = slice(0, count)
-    sums[previous], lengths[previous] = wholes, sentences.lengths
-    for size in sizes[1:]:
+    plain, lengths = wholes.copy(), sentences.lengths
+    offset = 0
+    for size in sizes:
         runs = count - size + 1
-        block = slice(previous.stop, previous.stop + runs)
-        np.add(sums[previous.start : previous.start + runs], wholes[size - 1 :], out=sums[block])
-        if not exact:
-            sums[block] -= markers
-        lengths[block] = (lengths[previous.start : previous.start + runs]
-                          + sentences.joined_lengths[size - 1 :])
-        previous = block
-    return sums, lengths
-
-
-def _approximate_runs(sentences: _Sentences, max_run: int) -> np.ndarray:
-    """Every run's vector from its sentences' feature sums less the markers inside it."""
-    return sentences.states.head(*_plain_runs(sentences, max_run, exact=False))
+        if size > 1:
+            plain = plain[:runs]
+            plain += wholes[size - 1 :]
+            if corrections is None:
+                plain -= markers
+            lengths = lengths[:runs] + sentences.joined_lengths[size - 1 :]
+        inputs = plain
+        if corrections is not None and corrections[size - 1]:
+            inputs = plain.copy()
+            for starts, correction in corrections[size - 1]:
+                inputs[starts] += correction
+        states.head(inputs, lengths, out=vectors[offset : offset + runs])
+        offset += runs
+    return vectors

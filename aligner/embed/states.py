@@ -360,12 +360,14 @@ class TokenStates:
         the later layers are paid per run (`head`)."""
         return sums @ self._first_layer
 
-    def head(self, inputs: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-        """Unit vectors from `head_inputs` over `lengths` tokens, a block of rows at a time
-        so the temporaries stay in cache."""
+    def head(
+        self, inputs: np.ndarray, lengths: np.ndarray, out: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Unit vectors from `head_inputs` over `lengths` tokens (into `out` if given), a
+        block of rows at a time so the temporaries stay in cache."""
         model = self.backend
         width = model.d0.shape[1]
-        vectors = np.empty((len(inputs), self.dimension), dtype=np.float32)
+        vectors = np.empty((len(inputs), self.dimension), np.float32) if out is None else out
         for start in range(0, len(inputs), _HEAD_ROWS):
             block = slice(start, start + _HEAD_ROWS)
             counts = lengths[block].astype(np.float32)[:, None]
