@@ -81,7 +81,7 @@ def test_long_texts_are_summed_chunk_by_chunk_exactly(embedder: Embedder) -> Non
     assert len(ids[0]) > 1000  # more than the token budget: summed in chunks
     whole = np.array([len(ids[0])])
     chunked = states.range_sums(ids, [(np.array([3]), whole)])[0]
-    direct = states.features(ids)[3:].sum(0) @ states.backend.cnn_W
+    direct = states.features(ids)[3:].sum(0) @ states.head_map
     np.testing.assert_allclose(chunked[0], direct, rtol=1e-4, atol=1e-3)
 
 

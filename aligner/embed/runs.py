@@ -37,7 +37,8 @@ def _run_groups(long: np.ndarray, start: int, size: int) -> list[tuple[int, int]
 
 class _Sentences:
     """Each sentence's tokens alone and as they read after another sentence, and the
-    projected feature sums `run_vectors` corrects at the joins.
+    feature sums (as head inputs, `TokenStates.range_sums`) `run_vectors` corrects at
+    the joins.
 
     A token's feature depends on the tokens within `REACH` of it, so joining sentences
     changes only the last `REACH` tokens and the end marker before a join, and after it
@@ -52,7 +53,16 @@ class _Sentences:
         clause_texts: Sequence[str], exact_joins: bool,
     ) -> None:
         self.states = states
-        self.alone = states.token_ids(texts)
+        count = len(texts)
+        distinct: dict[tuple[object, ...], int] = {}
+        keys = [(tuple(pieces), *clause_texts[row::count]) for row, pieces in enumerate(texts)]
+        inverse = np.array([distinct.setdefault(key, len(distinct)) for key in keys], np.int64)
+        firsts = np.zeros(len(distinct), dtype=np.int64)
+        firsts[inverse[::-1]] = np.arange(count)[::-1]
+        """A repeated sentence (with its clauses) is tokenized and summed once: `firsts`
+        holds each distinct one's first row, `inverse` each row's distinct one."""
+        distinct_ids = states.token_ids([texts[row] for row in firsts.tolist()])
+        self.alone = [distinct_ids[index] for index in inverse]
         clauses = _Clauses(states, self.alone, ["".join(pieces) for pieces in texts],
                            clause_texts)
         self.joined = self._after_sentence(texts, joiner) if exact_joins else [
@@ -67,7 +77,6 @@ class _Sentences:
         self.long = self.lengths >= 2 * REACH + 2 + self.replaced
         self.clauses = clauses
         zeros = np.zeros_like(self.lengths)
-        count = len(self.alone)
         ranges = [(zeros, self.lengths), (zeros, clauses.shared[:count]),
                   (self.lengths - clauses.shared[count:], self.lengths)]
         if exact_joins:  # the tokens at either end whose features a join changes
@@ -75,13 +84,16 @@ class _Sentences:
                        (np.maximum(self.lengths - 1 - REACH, 0), self.lengths)]
         ranges += [(zeros, np.minimum(1, self.lengths)),
                    (np.maximum(self.lengths - 1, 0), self.lengths)]
-        sums = states.range_sums(self.alone, ranges, totals=2)
-        self.wholes, self.clause_heads, self.clause_tails = sums[:3]
-        self.heads, self.tails = sums[3:5] if exact_joins else (sums[0][:0], sums[0][:0])
-        self.begin, self.end = sums[-2] / max(count, 1), sums[-1] / max(count, 1)
-        """The document's mean begin and end markers, (1, dim): what clauses and
-        approximate runs take for each sentence's own (no worse on MAC-Dev and Bible 001,
-        and it saves mapping two sums per sentence)."""
+        sums = states.range_sums(
+            distinct_ids, [(starts[firsts], stops[firsts]) for starts, stops in ranges], totals=2
+        )
+        self.wholes, self.clause_heads, self.clause_tails = (rows[inverse] for rows in sums[:3])
+        self.heads, self.tails = (sums[3][inverse], sums[4][inverse]) if exact_joins else (
+            sums[0][:0], sums[0][:0])
+        self.begin, self.end = (total / max(len(firsts), 1) for total in sums[-2:])
+        """The mean begin and end markers of the document's distinct sentences, (1, dim):
+        what clauses and approximate runs take for each sentence's own (no worse on
+        MAC-Dev and Bible 001, and it saves mapping two sums per sentence)."""
 
     def _after_sentence(self, texts: Sequence[Sequence[str]], joiner: str) -> list[list[int]]:
         """The tokens of each sentence as it reads after another (without its markers)."""
@@ -148,14 +160,14 @@ class _Clauses:
                                sentences.clause_tails + sentences.begin])
         vectors = np.concatenate([sentence_vectors, sentence_vectors])
         parts = ~self.whole
-        vectors[parts] = sentences.states.vectors(sums[parts], self.lengths[parts])
+        vectors[parts] = sentences.states.head(sums[parts], self.lengths[parts])
         return vectors
 
 
 def _segment_sums(
     states: TokenStates, segments: Sequence[tuple[list[int], int, int]]
 ) -> np.ndarray:
-    """For each (tokens, start, stop): the projected feature sum of tokens[start:stop],
+    """For each (tokens, start, stop): the feature sum of tokens[start:stop] as head inputs,
     computed on the tokens alone (their ends taken as a text's ends)."""
     starts = np.array([start for _, start, _ in segments], dtype=np.int64)
     stops = np.array([stop for _, _, stop in segments], dtype=np.int64)
@@ -177,7 +189,7 @@ def _common_suffix(first: Sequence[int], second: Sequence[int]) -> int:
 
 class _Joins:
     """Feature corrections at the joins of runs, each distinct group of joins computed
-    once: new minus old projected feature sums of the tokens near the joins."""
+    once: new minus old feature sums (as head inputs) of the tokens near the joins."""
 
     def __init__(self, sentences: _Sentences) -> None:
         self.sentences = sentences
@@ -238,7 +250,7 @@ head inputs to add to them."""
 
 
 def _join_corrections(sentences: _Sentences, max_run: int) -> Corrections:
-    """The head inputs (`TokenStates.head_inputs`) that correct each run's sum at its
+    """The head inputs (`TokenStates.range_sums`) that correct each run's sum at its
     joins, each distinct group of joins computed once."""
     joins = _Joins(sentences)
     places: list[list[tuple[list[int], list[int]]]] = []
@@ -249,24 +261,24 @@ def _join_corrections(sentences: _Sentences, max_run: int) -> Corrections:
                 by_place[place][0].append(start)
                 by_place[place][1].append(joins.row(first, last, start, start + size - 1))
         places.append([(starts, groups) for starts, groups in by_place if starts])
-    inputs = sentences.states.head_inputs(joins.corrections())
+    inputs = joins.corrections()
     return [[(np.array(starts), inputs[groups]) for starts, groups in size_places]
             for size_places in places]
 
 
 def _runs(sentences: _Sentences, max_run: int, corrections: Corrections | None) -> np.ndarray:
     """Every run's vector, all runs of one size after another. A run's head inputs
-    (`TokenStates.head_inputs`, linear in its feature sum) are its sentences', plus the
+    (`TokenStates.range_sums`, linear in its feature sum) are its sentences', plus the
     `corrections` at its joins, or, without them, less the (mean) begin and end markers
     at its joins. Each size adds one sentence to the runs of the size before, in place,
     and goes through the head before the next, so nothing cancels and no array holds
     every run's inputs."""
     states = sentences.states
-    wholes = states.head_inputs(sentences.wholes)
+    wholes = sentences.wholes
     count = len(wholes)
     sizes = range(1, min(max_run, count) + 1)
     vectors = np.empty((sum(count - size + 1 for size in sizes), states.dimension), np.float32)
-    markers = states.head_inputs(sentences.begin + sentences.end)
+    markers = sentences.begin + sentences.end
     plain, lengths = wholes.copy(), sentences.lengths
     offset = 0
     for size in sizes:

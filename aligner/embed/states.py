@@ -190,9 +190,12 @@ class TokenStates:
         self._ids = _IdStates(backend)
         self.feature_size = int(backend.cnn_W.shape[0])
         self.dimension = int(backend.cnn_W.shape[1])
-        self._first_layer = np.concatenate([backend.d0, backend.p1], axis=1)
-        """The head's two maps of the mean feature, side by side."""
-        self._first_bias = backend.cnn_b @ self._first_layer
+        first_layer = np.concatenate([backend.d0, backend.p1], axis=1).astype(np.float64)
+        self.head_map = (backend.cnn_W.astype(np.float64) @ first_layer).astype(np.float32)
+        """From a feature sum to the head's first layer before its bias and scaling: the
+        encoder's output map and the head's two maps of its result, side by side, taken
+        together as they are all linear (feature size × 2 × 320)."""
+        self._first_bias = (backend.cnn_b @ first_layer).astype(np.float32)
 
     def tokenize(self, text: str) -> list[int]:
         """A text's token ids without the begin and end markers."""
@@ -242,7 +245,7 @@ class TokenStates:
         token_ids = self.token_ids(texts)
         lengths = np.array([len(ids) for ids in token_ids])
         sums = self.range_sums(token_ids, [(np.zeros_like(lengths), lengths)])[0]
-        return self.vectors(sums, lengths)
+        return self.head(sums, lengths)
 
     def _batches(self, token_ids: Sequence[Sequence[int]]) -> list[Sequence[Sequence[int]]]:
         """Consecutive texts grouped up to the token budget (a longer text goes alone)."""
@@ -261,15 +264,17 @@ class TokenStates:
         self, token_ids: Sequence[Sequence[int]], ranges: Sequence[tuple[np.ndarray, np.ndarray]],
         totals: int = 0,
     ) -> list[np.ndarray]:
-        """For each (starts, stops) of per-text token positions, (texts, dim): the sum of
-        the features of tokens starts[t]:stops[t] of each text t, through the head's first
-        layer. That layer is linear, so it maps sums of features instead of every token;
-        and only the tokens some range covers get their features computed (and only the
-        non-empty ranges mapped: an empty one sums to zero). The last
-        `totals` ranges are summed over all the texts instead, (1, dim) each: mapping one
-        sum costs as much as a sentence's whole feature sum does."""
+        """For each (starts, stops) of per-text token positions, (texts, head width): the
+        sum of the features of tokens starts[t]:stops[t] of each text t, mapped to the
+        head's inputs (`head_map`). The map is linear, so it takes sums of features
+        instead of every token, and sums of its outputs are the outputs of sums; only the
+        tokens some range covers get their features computed (and only the non-empty
+        ranges mapped: an empty one sums to zero). The last `totals` ranges are summed
+        over all the texts instead, (1, head width) each: mapping one sum costs as much as
+        a sentence's whole feature sum does."""
         kept = len(ranges) - totals
-        sums = [np.zeros((len(token_ids), self.dimension), dtype=np.float32) for _ in ranges]
+        width = self.head_map.shape[1]
+        sums = [np.zeros((len(token_ids), width), dtype=np.float32) for _ in ranges]
         pooled = np.zeros((totals, self.feature_size))
         first = 0
         for batch in self._batches(token_ids):
@@ -288,13 +293,13 @@ class TokenStates:
                 pooled += [block.sum(0) for block in raw[kept:]]
             filled = [starts[rows] < stops[rows] for starts, stops in ranges[:kept]]
             projected = np.concatenate([block[mask] for block, mask in zip(raw, filled)],
-                                       dtype=np.float32) @ self.backend.cnn_W
+                                       dtype=np.float32) @ self.head_map
             for target, mask, block in zip(
                 sums, filled, np.split(projected, np.cumsum([mask.sum() for mask in filled]))
             ):
                 target[rows][mask] = block
             first += len(batch)
-        projected = pooled.astype(np.float32) @ self.backend.cnn_W
+        projected = pooled.astype(np.float32) @ self.head_map
         return sums[:kept] + [row[None] for row in projected]
 
     def _long_sum(self, ids: Sequence[int], start: int, stop: int) -> np.ndarray:
@@ -354,17 +359,11 @@ class TokenStates:
         _layer_norm(chosen, model.ln_g, model.ln_b, model.eps)
         return chosen
 
-    def head_inputs(self, sums: np.ndarray) -> np.ndarray:
-        """The head's first layer before its bias and scaling, (rows, 2 × 320): linear in
-        the feature sums, so a run's is its sentences' and corrections' summed, and only
-        the later layers are paid per run (`head`)."""
-        return sums @ self._first_layer
-
     def head(
         self, inputs: np.ndarray, lengths: np.ndarray, out: np.ndarray | None = None
     ) -> np.ndarray:
-        """Unit vectors from `head_inputs` over `lengths` tokens (into `out` if given), a
-        block of rows at a time so the temporaries stay in cache."""
+        """Unit vectors from head inputs (`range_sums`) over `lengths` tokens (into `out`
+        if given), a block of rows at a time so the temporaries stay in cache."""
         model = self.backend
         width = model.d0.shape[1]
         vectors = np.empty((len(inputs), self.dimension), np.float32) if out is None else out
@@ -379,7 +378,3 @@ class TokenStates:
             norms = np.sqrt(np.clip(np.einsum("ij,ij->i", output, output), model.eps, None))
             vectors[block] = output / norms[:, None]
         return vectors
-
-    def vectors(self, sums: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-        """Unit vectors from projected feature sums over `lengths` tokens (the head)."""
-        return self.head(self.head_inputs(sums), lengths)
