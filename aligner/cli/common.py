@@ -75,7 +75,7 @@ Fast = Annotated[
     bool,
     typer.Option(
         "--fast",
-        help="Pool run and clause vectors approximately: about a third less time, a little "
+        help="Pool run vectors approximately: about a quarter less time, a little "
         "less accuracy (docs/speed.md).",
     ),
 ]
