@@ -6,9 +6,10 @@ stage's internals: clean -> split -> segment -> embed -> align -> export.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from aligner.text import Lang, Script, join_sentences
+from aligner.text import Lang, Script, detect_script, join_sentences
 
 
 class AlignerError(Exception):
@@ -59,6 +60,11 @@ class Sentence:
     ref: str = ""
     section: int = 0
     times: tuple[float, float] | None = None
+
+
+def chinese_script(sentences: Sequence[Sentence]) -> Script:
+    """The script the Chinese side of an alignment is written in (TMX's zh-CN or zh-TW)."""
+    return detect_script("".join(sentence.text for sentence in sentences))
 
 
 @dataclass(frozen=True)

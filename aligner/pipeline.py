@@ -14,7 +14,7 @@ from pathlib import Path
 from aligner.align import align_sections
 from aligner.clean import REPAIR_NAMES, clean
 from aligner.config import CleanOptions, PipelineOptions
-from aligner.data import AlignerError, Alignment, Paragraph, Sentence
+from aligner.data import AlignerError, Alignment, Paragraph, Sentence, chinese_script
 from aligner.embed import Embedder, load_embedder
 from aligner.readers import SourceDocument, read_document
 from aligner.segment import presegmented, segment
@@ -25,7 +25,7 @@ from aligner.sources import (
     units_alignment,
 )
 from aligner.split import dominant_language, split_languages, split_monolingual
-from aligner.text import LANGUAGE_NAMES, Lang, detect_script, foreign_language
+from aligner.text import LANGUAGE_NAMES, Lang, foreign_language
 
 logger = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ def _aligned(
         tgt=tgt,
         beads=beads,
         name=name,
-        zh_script=detect_script("".join(sentence.text for sentence in zh_sentences)),
+        zh_script=chinese_script(zh_sentences),
         repairs=sum(repairs[kind] for kind in REPAIR_NAMES),
     )
     return AlignedDocument(alignment, repairs)

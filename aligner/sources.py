@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from aligner.data import AlignerError, Alignment, Bead, Paragraph, Sentence
+from aligner.data import AlignerError, Alignment, Bead, Paragraph, Sentence, chinese_script
 from aligner.readers import Block, SourceDocument
 from aligner.split import split_languages
-from aligner.text import Lang, detect_script, language_of_code
+from aligner.text import Lang, language_of_code
 
 
 def cleaned_blocks(document: SourceDocument, cleaned_text: str) -> list[Block]:
@@ -95,5 +95,5 @@ def units_alignment(
         tgt=tgt,
         beads=[Bead((index,), (index,), 1.0) for index in range(len(src))],
         name=document.path.name,
-        zh_script=detect_script("".join(sentence.text for sentence in zh_side)),
+        zh_script=chinese_script(zh_side),
     )

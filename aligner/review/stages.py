@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from aligner.data import AlignerError, Alignment, Bead, Sentence
+from aligner.data import AlignerError, Alignment, Bead, Sentence, chinese_script
 
 if TYPE_CHECKING:
     from aligner import ExportOptions
@@ -96,7 +96,6 @@ def read_ladder(ladder: Path, src_path: Path, tgt_path: Path) -> Alignment:
     from aligner.io import read_text
     from aligner.segment import presegmented
     from aligner.split import dominant_language
-    from aligner.text import detect_script
 
     beads = parse_ladder(read_text(ladder), origin=str(ladder))
     sides = []
@@ -117,7 +116,7 @@ def read_ladder(ladder: Path, src_path: Path, tgt_path: Path) -> Alignment:
         tgt=tgt,
         beads=beads,
         name=src_path.name,
-        zh_script=detect_script("".join(sentence.text for sentence in zh)),
+        zh_script=chinese_script(zh),
     )
 
 
