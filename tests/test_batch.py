@@ -31,6 +31,7 @@ from aligner.batch.journal import DocumentRecord
 from aligner.cli import app
 from aligner.config import ExportOptions, PipelineOptions
 from aligner.data import AlignerError
+from tests.reader_fixtures import XLIFF_12
 
 embedded_texts: list[str] = []
 
@@ -338,6 +339,20 @@ def test_engine_choice_is_checked(tmp_path: Path) -> None:
             app, ["batch", str(tmp_path), "-o", str(tmp_path / "o")] + options
         )
         assert result.exit_code == 1 and message in result.output
+
+
+def test_the_report_counts_what_readers_left_out(tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "job.xlf").write_text(XLIFF_12, "utf-8")
+    report = run_batch(
+        source, tmp_path / "out", settings(pipeline=PipelineOptions()), engine=numbers
+    )
+    (record,) = report.records
+    assert record.status == "aligned"
+    assert record.dropped == {"xliff: locked units": 1, "xliff: units without translation": 1}
+    saved = json.loads((tmp_path / "out" / "report.json").read_text("utf-8"))
+    assert saved["documents"][0]["dropped"] == record.dropped
 
 
 def test_corpus_rows_carry_the_document_s_repairs(tmp_path: Path) -> None:

@@ -87,6 +87,7 @@ def process_document(
     record.aligned_beads = len(scores)
     record.mean_score = round(sum(scores) / len(scores), 4) if scores else 0.0
     record.repairs = {kind: count for kind, count in aligned.repairs.items() if count}
+    record.dropped = {kind: count for kind, count in sorted(aligned.dropped.items()) if count}
     after_hits, after_misses = _cache_counts(embedder)
     record.cache_hits, record.embedded = after_hits - hits, after_misses - misses
     record.seconds = round(time.perf_counter() - started, 3)

@@ -44,6 +44,9 @@ class DocumentRecord:
     mean_score: float = 0.0
     units: int = 0
     repairs: dict[str, int] = field(default_factory=dict)
+    dropped: dict[str, int] = field(default_factory=dict)
+    """What the input readers left out (`--report` in `aligner align`), e.g.
+    `{"html: scripts": 2}`: boilerplate by design, but a user auditing a corpus sees it."""
     cache_hits: int = 0
     embedded: int = 0
     seconds: float = 0.0
