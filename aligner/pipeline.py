@@ -77,7 +77,9 @@ def _sentences_of(
     return sentences
 
 
-def _language_of(text: str, given: Lang | None, origin: str) -> Lang:
+def language_of(text: str, given: Lang | None, origin: str) -> Lang:
+    """A monolingual file's language: the one given, else the one detected; a third
+    language (Japanese, Korean) or no Chinese or English at all is one clear error."""
     if (foreign := foreign_language(text)) is not None:
         raise AlignerError(
             f"{origin}: looks like {foreign}; the aligner aligns Chinese with English"
@@ -140,8 +142,8 @@ def align_pair(
             )
     src_text = _clean_lines(src_document.text, options.clean, repairs)
     tgt_text = _clean_lines(tgt_document.text, options.clean, repairs)
-    src_lang = _language_of(src_text, options.src_lang, str(src_path))
-    tgt_lang = _language_of(tgt_text, options.tgt_lang, str(tgt_path))
+    src_lang = language_of(src_text, options.src_lang, str(src_path))
+    tgt_lang = language_of(tgt_text, options.tgt_lang, str(tgt_path))
     if src_path.resolve() == tgt_path.resolve():
         raise AlignerError(f"{src_path} is given twice; give one Chinese and one English file")
     if src_lang == tgt_lang:

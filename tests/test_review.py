@@ -18,7 +18,7 @@ from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from aligner.cli import app
-from aligner.data import Alignment
+from aligner.data import AlignerError, Alignment
 from aligner.review import storage
 from aligner.review.project import ReviewBead, ReviewError, ReviewProject, check_beads
 from aligner.review.realign import MAX_STRETCH_BEADS, MemoEmbedder
@@ -523,6 +523,9 @@ def test_open_a_ladder_with_its_sources(tmp_path: Path) -> None:
     ]
     with pytest.raises(ReviewError, match="give it with its source and target"):
         open_inputs(paths[:1], TokenEmbedder())
+    (tmp_path / "ja.txt").write_text("これは日本語の文です。\nもう一つの文です。\n", "utf-8")
+    with pytest.raises(AlignerError, match="looks like Japanese"):
+        open_inputs([paths[0], tmp_path / "ja.txt", paths[2]], TokenEmbedder())
 
 
 def test_open_raw_texts_aligns_them_and_a_saved_project_reopens(tmp_path: Path) -> None:

@@ -94,16 +94,14 @@ def read_ladder(ladder: Path, src_path: Path, tgt_path: Path) -> Alignment:
     """A ladder file with its two sources, one sentence per line (as `--presegmented`)."""
     from aligner.formats import parse_ladder
     from aligner.io import read_text
+    from aligner.pipeline import language_of
     from aligner.segment import presegmented
-    from aligner.split import dominant_language
 
     beads = parse_ladder(read_text(ladder), origin=str(ladder))
     sides = []
     for path in (src_path, tgt_path):
         text = read_text(path)
-        lang = dominant_language(text)
-        if lang is None:
-            raise AlignerError(f"{path}: found neither Chinese nor English text")
+        lang = language_of(text, None, str(path))
         sides.append((lang, presegmented(text, lang)))
     (src_lang, src), (tgt_lang, tgt) = sides
     if src_lang == tgt_lang:
