@@ -92,18 +92,19 @@ def measure(documents: list[GoldDocument], config: AlignConfig, threads: int | N
 
     times: dict[str, list[tuple[float, float]]] = {"stock": [], "bare": [], "align": []}
     passes = {"stock": stock_pass, "bare": bare_pass, "align": align_pass}
+    outputs: dict[str, Any] = {}
     for _ in range(repeat):
         for kind, work in passes.items():
             embedder = _fresh_embedder(threads)
-            beads, wall_time, cpu_time = _timed(partial(work, embedder))
+            outputs[kind], wall_time, cpu_time = _timed(partial(work, embedder))
             times[kind].append((wall_time, cpu_time))
     (stock_wall, stock_cpu), (bare_wall, bare_cpu), (wall, cpu) = (
         (min(wall for wall, _ in runs), min(cpu for _, cpu in runs)) for runs in times.values()
     )
     golds = [document.gold for document in documents]
-    scored: list[list[Bead]] = beads
+    scored: list[list[Bead]] = outputs["align"]
     if verse_level:
-        scored = [merge_verse_splits(gold, test) for gold, test in zip(golds, beads)]
+        scored = [merge_verse_splits(gold, test) for gold, test in zip(golds, outputs["align"])]
     scores = evaluate(golds, scored)
     return {
         "sentences": len(texts), "stock_wall_s": stock_wall, "stock_cpu_s": stock_cpu,
