@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from contextlib import nullcontext
 from functools import partial
 from typing import Any
 
@@ -38,6 +39,7 @@ from _common import (
     write_results,
 )
 from bench_scaling import merge_verse_splits
+from threadpoolctl import threadpool_limits
 
 from aligner.align import align
 from aligner.config import AlignConfig
@@ -96,7 +98,8 @@ def measure(documents: list[GoldDocument], config: AlignConfig, threads: int | N
     for _ in range(repeat):
         for kind, work in passes.items():
             embedder = _fresh_embedder(threads)
-            outputs[kind], wall_time, cpu_time = _timed(partial(work, embedder))
+            with threadpool_limits(limits=threads) if threads else nullcontext():
+                outputs[kind], wall_time, cpu_time = _timed(partial(work, embedder))
             times[kind].append((wall_time, cpu_time))
     (stock_wall, stock_cpu), (bare_wall, bare_cpu), (wall, cpu) = (
         (min(wall for wall, _ in runs), min(cpu for _, cpu in runs)) for runs in times.values()
@@ -123,7 +126,9 @@ def main() -> None:
                         choices=["mac-dev", "bible-001"])
     parser.add_argument("--settings", nargs="+", default=["default", "fast"],
                         choices=sorted(SETTINGS))
-    parser.add_argument("--threads", type=int, default=None, help="BLAS threads (default all)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="BLAS threads of every pass, the aligner's own numerics included "
+                             "(as batch workers are held; default all)")
     parser.add_argument("--repeat", type=int, default=1,
                         help="time each pass this many times in turn and keep the least")
     arguments = parser.parse_args()

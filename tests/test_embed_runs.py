@@ -16,7 +16,7 @@ from aligner.align import align
 from aligner.align.features import edge_texts, run_texts
 from aligner.config import AlignConfig
 from aligner.data import Sentence
-from aligner.embed import LONG_TEXT, CachedEmbedder, Embedder, split_long
+from aligner.embed import LONG_TEXT, CachedEmbedder, Embedder, split_long, stack_runs
 from aligner.embed.states import TokenStates
 from aligner.segment import presegmented
 from tests.support import BagOfIdsEmbedder
@@ -42,9 +42,11 @@ def test_pooled_runs_are_the_texts_vectors_and_clauses_near_them(
     runs, clause_vectors = embedder.encode_runs(  # type: ignore[attr-defined]
         texts, "" if lang == "zh" else " ", 5, clauses
     )
-    expected = embedder.encode(run_texts(sentences, 5))
-    assert runs.shape == expected.shape
-    assert np.min(np.sum(runs * expected, axis=1)) > 0.9999
+    expected = stack_runs(embedder.encode(run_texts(sentences, 5)), len(texts), 5)
+    assert runs.shape == expected.shape == (5, len(texts), embedder.dimension)  # type: ignore[attr-defined]
+    ends = np.arange(len(texts))[None] > len(texts) - np.arange(1, 6)[:, None]
+    assert not runs[ends].any()  # zero past the last text
+    assert np.min(np.sum(runs * expected, axis=2)[~ends]) > 0.9999
     similarity = np.sum(clause_vectors * embedder.encode(clauses), axis=1)
     whole = np.array(clauses) == np.array(texts + texts)
     assert whole.any() and not whole.all()
@@ -60,7 +62,8 @@ def test_approximate_runs_are_near_the_texts_vectors(
     runs, _ = embedder.encode_runs(  # type: ignore[attr-defined]
         texts, "" if lang == "zh" else " ", 4, [], False
     )
-    similarity = np.sum(runs * embedder.encode(run_texts(sentences, 4)), axis=1)
+    expected = stack_runs(embedder.encode(run_texts(sentences, 4)), len(texts), 4)
+    similarity = np.sum(runs * expected, axis=2)[expected.any(axis=2)]
     assert np.min(similarity[: len(texts)]) > 0.9999  # a run of one is its sentence
     assert np.mean(similarity[len(texts) :]) > 0.9
     assert np.min(similarity[len(texts) :]) < 0.9999  # approximate: not the texts' own
@@ -92,8 +95,8 @@ def test_a_long_line_without_punctuation_is_embedded_in_pieces(embedder: Embedde
     assert embedder.long_texts_split == before + 1  # type: ignore[attr-defined]
     np.testing.assert_allclose(np.linalg.norm(vector), 1.0, atol=1e-5)
     runs, _ = embedder.encode_runs([line, "他笑了。"], "", 2)  # type: ignore[attr-defined]
-    assert runs.shape == (3, 512)
-    np.testing.assert_allclose(runs[0], vector, atol=1e-5)
+    assert runs.shape == (2, 2, 512)
+    np.testing.assert_allclose(runs[0, 0], vector, atol=1e-5)
 
 
 def test_on_a_small_document_exactly_pooled_runs_give_the_same_beads(
@@ -128,12 +131,13 @@ class _RunsFromTexts(BagOfIdsEmbedder):
 
     def encode_runs(
         self, texts: Sequence[str], joiner: str, max_run: int, clauses: Sequence[str] = (),
-        exact: bool = True,
+        exact: bool = True, sizes: int = 0,
     ) -> tuple[np.ndarray, np.ndarray]:
         self.calls += 1
         runs = [joiner.join(texts[start : start + size]) for size in range(1, max_run + 1)
                 for start in range(len(texts) - size + 1)]
-        return self.encode(runs), self.encode(list(clauses))
+        return stack_runs(self.encode(runs), len(texts), max_run, sizes), self.encode(
+            list(clauses))
 
 
 def test_the_engine_reads_encode_runs_like_run_texts() -> None:

@@ -155,27 +155,24 @@ def _document_features(
     clause_texts: list[str] = []
     if config.boundary_weight:
         clause_texts = edge_texts(src, config) + edge_texts(tgt, config)
-    src_runs, tgt_runs, edges = embed_runs(
-        embedder, (src, tgt), embedded, clause_texts, config.pool_run_states, config.exact_runs
+    src_runs, tgt_runs, src_edges, tgt_edges = embed_runs(
+        embedder, (src, tgt), (embedded, max_run), clause_texts, config.pool_run_states,
+        config.exact_runs,
     )
     src_paragraphs = np.array([sentence.paragraph for sentence in src], dtype=np.int64)
     tgt_paragraphs = np.array([sentence.paragraph for sentence in tgt], dtype=np.int64)
     interleaved = not set(src_paragraphs.tolist()) & set(tgt_paragraphs.tolist())
     if interleaved:
         partners = pair_paragraphs(
-            src_runs[: len(src)], tgt_runs[: len(tgt)],
+            src_runs[0], tgt_runs[0],
             src_paragraphs, tgt_paragraphs, config,
         )
     else:
         partners = np.tile(ANY_PARAGRAPH, (len(src), 1))
     en_scale = length_scale(src, tgt, partners, tgt_paragraphs)
     src_scale, tgt_scale = (1.0, en_scale) if src[0].lang == "zh" else (en_scale, 1.0)
-    src_vectors, src_lengths, src_breaks = side_runs(
-        src, src_runs, src_scale, embedded, max_run
-    )
-    tgt_vectors, tgt_lengths, tgt_breaks = side_runs(
-        tgt, tgt_runs, tgt_scale, embedded, max_run
-    )
+    src_vectors, src_lengths, src_breaks = side_runs(src, src_runs, src_scale, embedded)
+    tgt_vectors, tgt_lengths, tgt_breaks = side_runs(tgt, tgt_runs, tgt_scale, embedded)
     pointers, targets = anchor_index(
         find_anchors(src, tgt, config.anchor_max_sentences), len(src)
     )
@@ -185,7 +182,7 @@ def _document_features(
         hubness(tgt_vectors, src_vectors[0], config.hub_sample),
         src_lengths, tgt_lengths, src_breaks, tgt_breaks, partners, tgt_paragraphs,
         pointers, targets, quote_states(src), quote_states(tgt),
-        *side_gaps(edges, len(src)),
+        *side_gaps(src_edges, tgt_edges),
     )
     return features, interleaved
 

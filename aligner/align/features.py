@@ -10,7 +10,7 @@ import numpy as np
 from aligner.align.kernel import NO_GAPS
 from aligner.config import AlignConfig
 from aligner.data import Sentence
-from aligner.embed import Embedder
+from aligner.embed import Embedder, stack_runs
 from aligner.segment import edge_clauses
 from aligner.text import join_sentences, non_space_length
 
@@ -28,13 +28,15 @@ def run_texts(sentences: Sequence[Sentence], max_run: int) -> list[str]:
 def embed_runs(
     embedder: Embedder,
     sides: tuple[Sequence[Sentence], Sequence[Sentence]],
-    embedded: int,
+    sizes: tuple[int, int],
     clause_texts: list[str],
     pooled: bool,
     exact: bool = True,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Vectors of the runs of 1..`embedded` sentences of each side (in `run_texts` order)
-    and of `clause_texts` (`edge_texts` of both sides, or none).
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Vectors of the runs of 1..`embedded` sentences of each side, as (`max_run`, count,
+    dim) with `sizes` = (embedded, max_run): [k, start] is the run of k + 1 sentences from
+    start, zero past the end and for the longer runs `side_runs` derives in place; then
+    the vectors of each side's part of `clause_texts` (`edge_texts` of both sides, or none).
 
     With `pooled`, an embedder that has `encode_runs` (the default model) builds the runs
     from its sentences' token states, at about the cost of embedding each sentence once;
@@ -42,21 +44,27 @@ def embed_runs(
     Not `exact`, the pooled vectors skip the tokens near joins and clause cuts.
     """
     src, tgt = sides
+    embedded, max_run = sizes
+    clause_count = 2 * len(src) if clause_texts else 0
     encode_runs = getattr(embedder, "encode_runs", None) if pooled else None
     if encode_runs is None:
         src_texts, tgt_texts = run_texts(src, embedded), run_texts(tgt, embedded)
         vectors = embedder.encode(src_texts + tgt_texts + clause_texts)
-        return np.split(vectors, [len(src_texts), len(src_texts) + len(tgt_texts)])  # type: ignore[return-value]
-    clause_count = 2 * len(src) if clause_texts else 0
+        src_flat, tgt_flat, edges = np.split(
+            vectors, [len(src_texts), len(src_texts) + len(tgt_texts)]
+        )
+        return (stack_runs(src_flat, len(src), embedded, max_run),
+                stack_runs(tgt_flat, len(tgt), embedded, max_run),
+                edges[:clause_count], edges[clause_count:])
     src_runs, src_clauses = encode_runs(
         [sentence.text for sentence in src], _separator(src), embedded,
-        clause_texts[:clause_count], exact,
+        clause_texts[:clause_count], exact, max_run,
     )
     tgt_runs, tgt_clauses = encode_runs(
         [sentence.text for sentence in tgt], _separator(tgt), embedded,
-        clause_texts[clause_count:], exact,
+        clause_texts[clause_count:], exact, max_run,
     )
-    return src_runs, tgt_runs, np.concatenate([src_clauses, tgt_clauses])
+    return src_runs, tgt_runs, src_clauses, tgt_clauses
 
 
 def _separator(sentences: Sequence[Sentence]) -> str:
@@ -64,34 +72,19 @@ def _separator(sentences: Sequence[Sentence]) -> str:
     return join_sentences(["", ""], sentences[0].lang)
 
 
-def _stack_runs(flat: np.ndarray, count: int, max_run: int) -> np.ndarray:
-    """Lay the flat run values out as (max_run, count, …), padding runs past the end with 0."""
-    stacked = np.zeros((max_run, count, *flat.shape[1:]), dtype=flat.dtype)
-    start = 0
-    for size in range(1, max_run + 1):
-        runs = max(count - size + 1, 0)
-        stacked[size - 1, :runs] = flat[start : start + runs]
-        start += runs
-    return stacked
-
-
-def _run_vectors(flat: np.ndarray, count: int, embedded: int, max_run: int) -> np.ndarray:
-    """All run vectors as (max_run, count, dim) from the embedded runs of 1..`embedded`.
+def _derive_longer_runs(runs: np.ndarray, embedded: int) -> None:
+    """Fill in, in place, the runs (`embed_runs` layout) longer than `embedded`.
 
     A longer run is the normalised sum of its first `embedded` sentences' run and the
     rest, which is already known: embedding text costs time in proportion to its length,
     so embedding every run up to 5 costs 15 times the sentences, up to 2 only 3 times.
     """
-    stacked = np.zeros((max_run, count, flat.shape[1]), dtype=np.float32)
-    stacked[:embedded] = _stack_runs(flat, count, embedded)
-    for size in range(embedded + 1, max_run + 1):
-        runs = max(count - size + 1, 0)
-        combined = (
-            stacked[embedded - 1, :runs] + stacked[size - embedded - 1, embedded : embedded + runs]
-        )
-        norms = np.linalg.norm(combined, axis=1, keepdims=True)
-        stacked[size - 1, :runs] = combined / np.maximum(norms, 1e-12)
-    return stacked
+    count = runs.shape[1]
+    for size in range(embedded + 1, runs.shape[0] + 1):
+        combined = runs[size - 1, : max(count - size + 1, 0)]
+        np.add(runs[embedded - 1, : len(combined)],
+               runs[size - embedded - 1, embedded : embedded + len(combined)], out=combined)
+        combined /= np.maximum(np.linalg.norm(combined, axis=1, keepdims=True), 1e-12)
 
 
 def edge_texts(sentences: Sequence[Sentence], config: AlignConfig) -> list[str]:
@@ -112,12 +105,12 @@ def _gap_vectors(edges: np.ndarray) -> np.ndarray:
     return gaps
 
 
-def side_gaps(edges: np.ndarray, src_count: int) -> tuple[np.ndarray, np.ndarray]:
-    """Gap vectors of both sides from the clause vectors of `edge_texts(src) +
-    edge_texts(tgt)`, or none when they were not embedded."""
-    if not len(edges):
+def side_gaps(src_edges: np.ndarray, tgt_edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Gap vectors of both sides from the clause vectors of their `edge_texts`, or none
+    when they were not embedded."""
+    if not len(src_edges):
         return NO_GAPS, NO_GAPS
-    return _gap_vectors(edges[: 2 * src_count]), _gap_vectors(edges[2 * src_count :])
+    return _gap_vectors(src_edges), _gap_vectors(tgt_edges)
 
 
 def _run_sums(values: np.ndarray, max_run: int) -> np.ndarray:
@@ -141,17 +134,18 @@ def hubness(run_vectors: np.ndarray, other_singles: np.ndarray, sample: int) -> 
 
 def side_runs(
     sentences: Sequence[Sentence],
-    vectors: np.ndarray,
+    run_vectors: np.ndarray,
     length_scale: float,
     embedded: int,
-    max_run: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Run vectors, run lengths in Chinese-character units, and paragraph-crossing flags."""
+    """Run vectors (those of `embed_runs`, the longer runs filled in), run lengths in
+    Chinese-character units, and paragraph-crossing flags."""
+    max_run = len(run_vectors)
     lengths = np.array([non_space_length(sentence.text) for sentence in sentences]) * length_scale
     paragraphs = np.array([sentence.paragraph for sentence in sentences])
     breaks = np.zeros((max_run, len(sentences)), dtype=np.bool_)
     for size in range(2, max_run + 1):
         runs = max(len(sentences) - size + 1, 0)
         breaks[size - 1, :runs] = paragraphs[size - 1 : size - 1 + runs] != paragraphs[:runs]
-    run_vectors = _run_vectors(vectors, len(sentences), embedded, max_run)
+    _derive_longer_runs(run_vectors, embedded)
     return run_vectors, _run_sums(lengths, max_run), breaks

@@ -36,9 +36,9 @@ DEFAULT_MODEL = "use-multilingual-v3"
 class Embedder(Protocol):
     """Turns texts into L2-normalised float32 row vectors.
 
-    An embedder may also have `encode_runs(texts, joiner, max_run, clauses, exact)`,
-    returning the vectors of every run of 1..max_run consecutive texts (all runs of one
-    size after another) and of `clauses`, without embedding each run's text (not
+    An embedder may also have `encode_runs(texts, joiner, max_run, clauses, exact, sizes)`,
+    returning the vectors of every run of 1..max_run consecutive texts, laid out as
+    `stack_runs` lays them out, and of `clauses`, without embedding each run's text (not
     `exact`: approximately); the default model does (`UniversalSentenceEncoder.encode_runs`)
     and the aligner uses it when present."""
 
@@ -74,6 +74,27 @@ def _runs_of_texts(texts: Sequence[str], joiner: str, max_run: int) -> list[str]
         for size in range(1, max_run + 1)
         for start in range(len(texts) - size + 1)
     ]
+
+
+def stack_runs(flat: np.ndarray, count: int, max_run: int, sizes: int = 0) -> np.ndarray:
+    """Vectors of the runs of 1..`max_run` of `count` texts, given flat (all runs of one
+    size after another, the order of `_runs_of_texts`), laid out as (`sizes` or
+    `max_run`, count, dim): [k, start] is the run of k + 1 texts from start; zero past the
+    last text and for sizes over `max_run`, which leaves room for runs a caller derives
+    from these without copying them again."""
+    stacked = np.zeros((max(sizes, max_run), count, flat.shape[1]), dtype=np.float32)
+    start = 0
+    for size in range(1, max_run + 1):
+        runs = max(count - size + 1, 0)
+        stacked[size - 1, :runs] = flat[start : start + runs]
+        start += runs
+    return stacked
+
+
+def _flat_runs(stacked: np.ndarray, count: int, max_run: int) -> np.ndarray:
+    """The runs of `stack_runs` flat again (for keys in `_runs_of_texts` order)."""
+    return np.concatenate([stacked[size - 1, : max(count - size + 1, 0)]
+                           for size in range(1, max_run + 1)])
 
 
 def _normalise_rows(vectors: np.ndarray) -> np.ndarray:
@@ -152,18 +173,21 @@ class UniversalSentenceEncoder:
 
     def encode_runs(
         self, texts: Sequence[str], joiner: str, max_run: int, clauses: Sequence[str] = (),
-        exact: bool = True,
+        exact: bool = True, sizes: int = 0,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Every run's and clause's vector from its sentence's token states
-        (`aligner.embed.runs`, approximately unless `exact`), or, if the installed model
-        does not expose them, from its text."""
+        """Every run's vector (laid out as `stack_runs` lays them out) and every clause's,
+        from its sentence's token states (`aligner.embed.runs`, approximately unless
+        `exact`), or, if the installed model does not expose them, from its text."""
         states = self._states
         if states is None:
-            return self.encode(_runs_of_texts(texts, joiner, max_run)), self.encode(clauses)
+            flat = self.encode(_runs_of_texts(texts, joiner, max_run))
+            return stack_runs(flat, len(texts), max_run, sizes), self.encode(clauses)
         pieces = [split_long(text) for text in self._prepared(texts)]
         self.long_texts_split += len({text for text, cut in zip(texts, pieces) if len(cut) > 1})
         with threadpool_limits(limits=self.threads, user_api="blas"):
-            return run_vectors(states, pieces, joiner, max_run, self._prepared(clauses), exact)
+            return run_vectors(
+                states, pieces, joiner, max_run, self._prepared(clauses), exact, sizes
+            )
 
 
 class SentenceTransformerEmbedder:
@@ -318,7 +342,7 @@ class CachedEmbedder:
 
     def encode_runs(
         self, texts: Sequence[str], joiner: str, max_run: int, clauses: Sequence[str] = (),
-        exact: bool = True,
+        exact: bool = True, sizes: int = 0,
     ) -> tuple[np.ndarray, np.ndarray]:
         """The inner embedder's run and clause vectors, cached apart from the vectors of
         texts (they may differ from them in the last digits; approximate ones apart
@@ -326,20 +350,24 @@ class CachedEmbedder:
         embeds the texts through the cache."""
         encode_runs = getattr(self.inner, "encode_runs", None)
         if encode_runs is None:
-            return self.encode(_runs_of_texts(texts, joiner, max_run)), self.encode(clauses)
+            flat = self.encode(_runs_of_texts(texts, joiner, max_run))
+            return stack_runs(flat, len(texts), max_run, sizes), self.encode(clauses)
         model = f"{self.name}/runs-{'exact' if exact else 'approximate'}-joins"
         keys = _runs_of_texts(texts, "\x1f", max_run) + [f"\x1d{clause}" for clause in clauses]
         digests = [self._digest(key) for key in keys]
         found = self._lookup(list(dict.fromkeys(digests)), model)
+        runs_count = len(keys) - len(clauses)
         if all(digest in found for digest in digests):
             self.hits += len(digests)
             vectors = np.stack([found[digest] for digest in digests]).astype(np.float32)
-        else:
-            self.misses += len(digests)
-            vectors = np.concatenate(encode_runs(texts, joiner, max_run, clauses, exact))
-            unique = {digest: row for row, digest in enumerate(digests)}
-            self._store(list(unique), vectors[list(unique.values())], model)
-        return vectors[: len(keys) - len(clauses)], vectors[len(keys) - len(clauses) :]
+            return (stack_runs(vectors[:runs_count], len(texts), max_run, sizes),
+                    vectors[runs_count:])
+        self.misses += len(digests)
+        runs, clause_vectors = encode_runs(texts, joiner, max_run, clauses, exact, sizes)
+        vectors = np.concatenate([_flat_runs(runs, len(texts), max_run), clause_vectors])
+        unique = {digest: row for row, digest in enumerate(digests)}
+        self._store(list(unique), vectors[list(unique.values())], model)
+        return runs, clause_vectors
 
     @property
     def long_texts_split(self) -> int:

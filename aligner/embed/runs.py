@@ -55,22 +55,28 @@ class _Sentences:
         self.states = states
         count = len(texts)
         distinct: dict[tuple[object, ...], int] = {}
-        keys = [(tuple(pieces), *clause_texts[row::count]) for row, pieces in enumerate(texts)]
+        no_clauses = [""] * count
+        keys = zip(map(tuple, texts), clause_texts[:count] or no_clauses,
+                   clause_texts[count:] or no_clauses)
         inverse = np.array([distinct.setdefault(key, len(distinct)) for key in keys], np.int64)
         firsts = np.zeros(len(distinct), dtype=np.int64)
         firsts[inverse[::-1]] = np.arange(count)[::-1]
         """A repeated sentence (with its clauses) is tokenized and summed once: `firsts`
         holds each distinct one's first row, `inverse` each row's distinct one."""
         distinct_ids = states.token_ids([texts[row] for row in firsts.tolist()])
-        self.alone = [distinct_ids[index] for index in inverse]
+        repeated = len(firsts) < count
+        self.alone = [distinct_ids[index] for index in inverse] if repeated else distinct_ids
         clauses = _Clauses(states, self.alone, ["".join(pieces) for pieces in texts],
                            clause_texts)
-        self.joined = self._after_sentence(texts, joiner) if exact_joins else [
-            ids[1:-1] for ids in self.alone]  # approximately, it reads alike after another
-        shared = np.array([_common_suffix(ids[1:-1], joined)
-                           for ids, joined in zip(self.alone, self.joined)])
         self.lengths = np.array([len(ids) for ids in self.alone])
-        self.joined_lengths = np.array([len(ids) for ids in self.joined])
+        if exact_joins:
+            self.joined = self._after_sentence(texts, joiner)
+            shared = np.array([_common_suffix(ids[1:-1], joined)
+                               for ids, joined in zip(self.alone, self.joined)])
+            self.joined_lengths = np.array([len(ids) for ids in self.joined])
+        else:  # approximately, a sentence reads alike after another
+            self.joined = []
+            shared = self.joined_lengths = self.lengths - 2
         self.replaced = self.lengths - 2 - shared
         """Tokens after the begin marker that read differently after a sentence."""
         self.lead = self.joined_lengths - shared
@@ -84,11 +90,13 @@ class _Sentences:
                        (np.maximum(self.lengths - 1 - REACH, 0), self.lengths)]
         ranges += [(zeros, np.minimum(1, self.lengths)),
                    (np.maximum(self.lengths - 1, 0), self.lengths)]
-        sums = states.range_sums(
-            distinct_ids, [(starts[firsts], stops[firsts]) for starts, stops in ranges], totals=2
-        )
-        self.wholes, self.clause_heads, self.clause_tails = (rows[inverse] for rows in sums[:3])
-        self.heads, self.tails = (sums[3][inverse], sums[4][inverse]) if exact_joins else (
+        if repeated:
+            ranges = [(starts[firsts], stops[firsts]) for starts, stops in ranges]
+        sums = states.range_sums(distinct_ids, ranges, totals=2)
+        if repeated:
+            sums[:-2] = [rows[inverse] for rows in sums[:-2]]
+        self.wholes, self.clause_heads, self.clause_tails = sums[:3]
+        self.heads, self.tails = (sums[3], sums[4]) if exact_joins else (
             sums[0][:0], sums[0][:0])
         self.begin, self.end = (total / max(len(firsts), 1) for total in sums[-2:])
         """The mean begin and end markers of the document's distinct sentences, (1, dim):
@@ -145,7 +153,7 @@ class _Clauses:
         for row, ids in enumerate(clause_ids):
             sentence = sentences[row % count]
             self.lengths[row] = len(ids)
-            if ids == sentence:
+            if ids is sentence or ids == sentence:
                 self.whole[row] = True
             elif row < count:  # the end marker differs: it is added apart
                 self.shared[row] = _common_prefix(sentence[:-1], ids[:-1])
@@ -156,11 +164,14 @@ class _Clauses:
         """The clauses' unit vectors, first clauses then last ones."""
         if not len(self.whole):
             return np.zeros((0, sentences.states.dimension), dtype=np.float32)
-        sums = np.concatenate([sentences.clause_heads + sentences.end,
-                               sentences.clause_tails + sentences.begin])
         vectors = np.concatenate([sentence_vectors, sentence_vectors])
-        parts = ~self.whole
-        vectors[parts] = sentences.states.head(sums[parts], self.lengths[parts])
+        count = len(sentence_vectors)
+        for first, sums, marker in ((0, sentences.clause_heads, sentences.end),
+                                    (count, sentences.clause_tails, sentences.begin)):
+            parts = np.flatnonzero(~self.whole[first : first + count])
+            inputs = sums[parts]
+            inputs += marker
+            vectors[first + parts] = sentences.states.head(inputs, self.lengths[first + parts])
         return vectors
 
 
@@ -231,17 +242,18 @@ class _Joins:
 
 def run_vectors(
     states: TokenStates, texts: Sequence[Sequence[str]], joiner: str, max_run: int,
-    clause_texts: Sequence[str] = (), exact: bool = True,
+    clause_texts: Sequence[str] = (), exact: bool = True, sizes: int = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Unit vectors of every run of 1..`max_run` consecutive texts (each in pieces, see
-    `TokenStates.token_ids`), all runs of one size after another (the order of
-    `aligner.align.features.run_texts`), and of `clause_texts` (each sentence's first
+    `TokenStates.token_ids`) as (`sizes` or `max_run`, texts, dim), laid out as
+    `aligner.embed.stack_runs` lays them out, and of `clause_texts` (each sentence's first
     clause, then each one's last clause, or none). A run's token features are its
     sentences' plus the corrections at its joins, or, not `exact`, less the (mean)
     markers inside it."""
     sentences = _Sentences(states, texts, joiner, clause_texts, exact)
-    runs = _runs(sentences, max_run, _join_corrections(sentences, max_run) if exact else None)
-    return runs, sentences.clauses.vectors(sentences, runs[: len(texts)])
+    corrections = _join_corrections(sentences, max_run) if exact else None
+    runs = _runs(sentences, max_run, corrections, sizes)
+    return runs, sentences.clauses.vectors(sentences, runs[0])
 
 
 Corrections = list[list[tuple[np.ndarray, np.ndarray]]]
@@ -266,8 +278,10 @@ def _join_corrections(sentences: _Sentences, max_run: int) -> Corrections:
             for size_places in places]
 
 
-def _runs(sentences: _Sentences, max_run: int, corrections: Corrections | None) -> np.ndarray:
-    """Every run's vector, all runs of one size after another. A run's head inputs
+def _runs(
+    sentences: _Sentences, max_run: int, corrections: Corrections | None, sizes: int
+) -> np.ndarray:
+    """Every run's vector, laid out as `run_vectors` returns them. A run's head inputs
     (`TokenStates.range_sums`, linear in its feature sum) are its sentences', plus the
     `corrections` at its joins, or, without them, less the (mean) begin and end markers
     at its joins. Each size adds one sentence to the runs of the size before, in place,
@@ -276,12 +290,10 @@ def _runs(sentences: _Sentences, max_run: int, corrections: Corrections | None) 
     states = sentences.states
     wholes = sentences.wholes
     count = len(wholes)
-    sizes = range(1, min(max_run, count) + 1)
-    vectors = np.empty((sum(count - size + 1 for size in sizes), states.dimension), np.float32)
+    vectors = np.zeros((max(sizes, max_run), count, states.dimension), np.float32)
     markers = sentences.begin + sentences.end
     plain, lengths = wholes.copy(), sentences.lengths
-    offset = 0
-    for size in sizes:
+    for size in range(1, min(max_run, count) + 1):
         runs = count - size + 1
         if size > 1:
             plain = plain[:runs]
@@ -294,6 +306,5 @@ def _runs(sentences: _Sentences, max_run: int, corrections: Corrections | None) 
             inputs = plain.copy()
             for starts, correction in corrections[size - 1]:
                 inputs[starts] += correction
-        states.head(inputs, lengths, out=vectors[offset : offset + runs])
-        offset += runs
+        states.head(inputs, lengths, out=vectors[size - 1, :runs])
     return vectors
