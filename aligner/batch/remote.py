@@ -19,7 +19,6 @@ from aligner.io import user_cache_dir
 logger = logging.getLogger(__name__)
 
 
-
 def staging_folder(url: str) -> Path:
     """The local folder a run for `url` writes to before uploading, under the user's
     cache folder (`aligner.io.user_cache_dir`)."""

@@ -10,6 +10,7 @@ from aligner.config import ExportOptions, PipelineOptions
 EMBEDDING_CACHE_FOLDER = ".cache"
 """The embedding cache inside an output folder by default (kept local, never uploaded)."""
 
+
 @dataclass(frozen=True)
 class BatchSettings:
     """Everything a user chooses about a batch run; `jobs` worker processes share the cores.

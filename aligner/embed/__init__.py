@@ -91,6 +91,15 @@ def stack_runs(flat: np.ndarray, count: int, max_run: int, sizes: int = 0) -> np
     return stacked
 
 
+def _runs_by_text(
+    embedder: Embedder, texts: Sequence[str], joiner: str, max_run: int,
+    clauses: Sequence[str], sizes: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """`encode_runs` for an embedder that cannot pool: every run's text embedded."""
+    flat = embedder.encode(_runs_of_texts(texts, joiner, max_run))
+    return stack_runs(flat, len(texts), max_run, sizes), embedder.encode(clauses)
+
+
 def _flat_runs(stacked: np.ndarray, count: int, max_run: int) -> np.ndarray:
     """The runs of `stack_runs` flat again (for keys in `_runs_of_texts` order)."""
     return np.concatenate([stacked[size - 1, : max(count - size + 1, 0)]
@@ -180,8 +189,7 @@ class UniversalSentenceEncoder:
         `exact`), or, if the installed model does not expose them, from its text."""
         states = self._states
         if states is None:
-            flat = self.encode(_runs_of_texts(texts, joiner, max_run))
-            return stack_runs(flat, len(texts), max_run, sizes), self.encode(clauses)
+            return _runs_by_text(self, texts, joiner, max_run, clauses, sizes)
         pieces = [split_long(text) for text in self._prepared(texts)]
         self.long_texts_split += len({text for text, cut in zip(texts, pieces) if len(cut) > 1})
         with threadpool_limits(limits=self.threads, user_api="blas"):
@@ -350,8 +358,7 @@ class CachedEmbedder:
         embeds the texts through the cache."""
         encode_runs = getattr(self.inner, "encode_runs", None)
         if encode_runs is None:
-            flat = self.encode(_runs_of_texts(texts, joiner, max_run))
-            return stack_runs(flat, len(texts), max_run, sizes), self.encode(clauses)
+            return _runs_by_text(self, texts, joiner, max_run, clauses, sizes)
         model = f"{self.name}/runs-{'exact' if exact else 'approximate'}-joins"
         keys = _runs_of_texts(texts, "\x1f", max_run) + [f"\x1d{clause}" for clause in clauses]
         digests = [self._digest(key) for key in keys]
