@@ -13,10 +13,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from aligner.align import align
-from aligner.align.features import edge_texts, run_texts
+from aligner.align.features import edge_texts
 from aligner.config import AlignConfig
 from aligner.data import Sentence
-from aligner.embed import LONG_TEXT, CachedEmbedder, Embedder, split_long, stack_runs
+from aligner.embed import (
+    LONG_TEXT,
+    CachedEmbedder,
+    Embedder,
+    runs_of_texts,
+    split_long,
+    stack_runs,
+)
 from aligner.embed.states import TokenStates
 from aligner.segment import presegmented
 from tests.support import BagOfIdsEmbedder
@@ -39,10 +46,9 @@ def test_pooled_runs_are_the_texts_vectors_and_clauses_near_them(
 ) -> None:
     sentences = _sentences(texts, lang)
     clauses = edge_texts(sentences, AlignConfig())
-    runs, clause_vectors = embedder.encode_runs(  # type: ignore[attr-defined]
-        texts, "" if lang == "zh" else " ", 5, clauses
-    )
-    expected = stack_runs(embedder.encode(run_texts(sentences, 5)), len(texts), 5)
+    joiner = "" if lang == "zh" else " "
+    runs, clause_vectors = embedder.encode_runs(texts, joiner, 5, clauses)  # type: ignore[attr-defined]
+    expected = stack_runs(embedder.encode(runs_of_texts(texts, joiner, 5)), len(texts), 5)
     assert runs.shape == expected.shape == (5, len(texts), embedder.dimension)  # type: ignore[attr-defined]
     ends = np.arange(len(texts))[None] > len(texts) - np.arange(1, 6)[:, None]
     assert not runs[ends].any()  # zero past the last text
@@ -58,11 +64,9 @@ def test_pooled_runs_are_the_texts_vectors_and_clauses_near_them(
 def test_approximate_runs_are_near_the_texts_vectors(
     embedder: Embedder, texts: list[str], lang: str
 ) -> None:
-    sentences = _sentences(texts, lang)
-    runs, _ = embedder.encode_runs(  # type: ignore[attr-defined]
-        texts, "" if lang == "zh" else " ", 4, [], False
-    )
-    expected = stack_runs(embedder.encode(run_texts(sentences, 4)), len(texts), 4)
+    joiner = "" if lang == "zh" else " "
+    runs, _ = embedder.encode_runs(texts, joiner, 4, [], False)  # type: ignore[attr-defined]
+    expected = stack_runs(embedder.encode(runs_of_texts(texts, joiner, 4)), len(texts), 4)
     similarity = np.sum(runs * expected, axis=2)[expected.any(axis=2)]
     assert np.min(similarity[: len(texts)]) > 0.9999  # a run of one is its sentence
     assert np.mean(similarity[len(texts) :]) > 0.9
@@ -140,7 +144,7 @@ class _RunsFromTexts(BagOfIdsEmbedder):
             list(clauses))
 
 
-def test_the_engine_reads_encode_runs_like_run_texts() -> None:
+def test_the_engine_reads_encode_runs_like_embedded_run_texts() -> None:
     order = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
     src = [Sentence(f"<{k}>, <{k + 20}>.", "en") for k in order]
     tgt = [Sentence(f"<{k}>, <{k + 20}>" + ("." if k % 3 else f", <{k + 40}>."), "en")

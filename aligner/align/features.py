@@ -1,4 +1,4 @@
-"""What the kernel compares, per run of consecutive sentences: texts to embed, run vectors,
+"""What the kernel compares, per run of consecutive sentences: run vectors,
 hub-ness, lengths, paragraph crossings, and the clause change at each sentence gap."""
 
 from __future__ import annotations
@@ -10,19 +10,9 @@ import numpy as np
 from aligner.align.kernel import NO_GAPS
 from aligner.config import AlignConfig
 from aligner.data import Sentence
-from aligner.embed import Embedder, stack_runs
+from aligner.embed import Embedder, runs_by_text
 from aligner.segment import edge_clauses
 from aligner.text import join_sentences, non_space_length
-
-
-def run_texts(sentences: Sequence[Sentence], max_run: int) -> list[str]:
-    """The text of every run of 1..max_run sentences, all runs of one size after another."""
-    texts = []
-    for size in range(1, max_run + 1):
-        for start in range(len(sentences) - size + 1):
-            run = [sentence.text for sentence in sentences[start : start + size]]
-            texts.append(join_sentences(run, sentences[0].lang))
-    return texts
 
 
 def embed_runs(
@@ -40,30 +30,23 @@ def embed_runs(
 
     With `pooled`, an embedder that has `encode_runs` (the default model) builds the runs
     from its sentences' token states, at about the cost of embedding each sentence once;
-    otherwise every run's text is embedded, which costs 1 + 2 + … + `embedded` times that.
-    Not `exact`, the pooled vectors skip the tokens near joins and clause cuts.
+    otherwise every run's text is embedded (`runs_by_text`), which costs 1 + 2 + … +
+    `embedded` times that. Not `exact`, the pooled vectors skip the tokens near joins.
     """
     src, tgt = sides
     embedded, max_run = sizes
     clause_count = 2 * len(src) if clause_texts else 0
     encode_runs = getattr(embedder, "encode_runs", None) if pooled else None
-    if encode_runs is None:
-        src_texts, tgt_texts = run_texts(src, embedded), run_texts(tgt, embedded)
-        vectors = embedder.encode(src_texts + tgt_texts + clause_texts)
-        src_flat, tgt_flat, edges = np.split(
-            vectors, [len(src_texts), len(src_texts) + len(tgt_texts)]
-        )
-        return (stack_runs(src_flat, len(src), embedded, max_run),
-                stack_runs(tgt_flat, len(tgt), embedded, max_run),
-                edges[:clause_count], edges[clause_count:])
-    src_runs, src_clauses = encode_runs(
-        [sentence.text for sentence in src], _separator(src), embedded,
-        clause_texts[:clause_count], exact, max_run,
-    )
-    tgt_runs, tgt_clauses = encode_runs(
-        [sentence.text for sentence in tgt], _separator(tgt), embedded,
-        clause_texts[clause_count:], exact, max_run,
-    )
+
+    def side(sentences: Sequence[Sentence], clauses: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        texts = [sentence.text for sentence in sentences]
+        if encode_runs is None:
+            return runs_by_text(embedder, texts, _separator(sentences), embedded, clauses,
+                                max_run)
+        return encode_runs(texts, _separator(sentences), embedded, clauses, exact, max_run)
+
+    src_runs, src_clauses = side(src, clause_texts[:clause_count])
+    tgt_runs, tgt_clauses = side(tgt, clause_texts[clause_count:])
     return src_runs, tgt_runs, src_clauses, tgt_clauses
 
 

@@ -67,7 +67,7 @@ def split_long(text: str, limit: int = LONG_TEXT) -> list[str]:
     return [*pieces, text] if text else pieces
 
 
-def _runs_of_texts(texts: Sequence[str], joiner: str, max_run: int) -> list[str]:
+def runs_of_texts(texts: Sequence[str], joiner: str, max_run: int) -> list[str]:
     """Every run of 1..max_run consecutive texts, joined, all runs of one size in turn."""
     return [
         joiner.join(texts[start : start + size])
@@ -78,7 +78,7 @@ def _runs_of_texts(texts: Sequence[str], joiner: str, max_run: int) -> list[str]
 
 def stack_runs(flat: np.ndarray, count: int, max_run: int, sizes: int = 0) -> np.ndarray:
     """Vectors of the runs of 1..`max_run` of `count` texts, given flat (all runs of one
-    size after another, the order of `_runs_of_texts`), laid out as (`sizes` or
+    size after another, the order of `runs_of_texts`), laid out as (`sizes` or
     `max_run`, count, dim): [k, start] is the run of k + 1 texts from start; zero past the
     last text and for sizes over `max_run`, which leaves room for runs a caller derives
     from these without copying them again."""
@@ -91,17 +91,20 @@ def stack_runs(flat: np.ndarray, count: int, max_run: int, sizes: int = 0) -> np
     return stacked
 
 
-def _runs_by_text(
+def runs_by_text(
     embedder: Embedder, texts: Sequence[str], joiner: str, max_run: int,
     clauses: Sequence[str], sizes: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """`encode_runs` for an embedder that cannot pool: every run's text embedded."""
-    flat = embedder.encode(_runs_of_texts(texts, joiner, max_run))
-    return stack_runs(flat, len(texts), max_run, sizes), embedder.encode(clauses)
+    """`encode_runs` for an embedder that cannot pool: every run's text embedded (no
+    clauses asked for, none embedded: an embedder need not take an empty list)."""
+    flat = embedder.encode(runs_of_texts(texts, joiner, max_run))
+    clause_vectors = (embedder.encode(clauses) if clauses
+                      else np.zeros((0, flat.shape[1]), dtype=np.float32))
+    return stack_runs(flat, len(texts), max_run, sizes), clause_vectors
 
 
 def _flat_runs(stacked: np.ndarray, count: int, max_run: int) -> np.ndarray:
-    """The runs of `stack_runs` flat again (for keys in `_runs_of_texts` order)."""
+    """The runs of `stack_runs` flat again (for keys in `runs_of_texts` order)."""
     return np.concatenate([stacked[size - 1, : max(count - size + 1, 0)]
                            for size in range(1, max_run + 1)])
 
@@ -189,7 +192,7 @@ class UniversalSentenceEncoder:
         `exact`), or, if the installed model does not expose them, from its text."""
         states = self._states
         if states is None:
-            return _runs_by_text(self, texts, joiner, max_run, clauses, sizes)
+            return runs_by_text(self, texts, joiner, max_run, clauses, sizes)
         pieces = [split_long(text) for text in self._prepared(texts)]
         self.long_texts_split += len({text for text, cut in zip(texts, pieces) if len(cut) > 1})
         with threadpool_limits(limits=self.threads, user_api="blas"):
@@ -358,9 +361,9 @@ class CachedEmbedder:
         embeds the texts through the cache."""
         encode_runs = getattr(self.inner, "encode_runs", None)
         if encode_runs is None:
-            return _runs_by_text(self, texts, joiner, max_run, clauses, sizes)
+            return runs_by_text(self, texts, joiner, max_run, clauses, sizes)
         model = f"{self.name}/runs-{'exact' if exact else 'approximate'}-joins"
-        keys = _runs_of_texts(texts, "\x1f", max_run) + [f"\x1d{clause}" for clause in clauses]
+        keys = runs_of_texts(texts, "\x1f", max_run) + [f"\x1d{clause}" for clause in clauses]
         digests = [self._digest(key) for key in keys]
         found = self._lookup(list(dict.fromkeys(digests)), model)
         runs_count = len(keys) - len(clauses)
