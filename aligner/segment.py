@@ -33,7 +33,9 @@ _NEVER_FINAL = frozenset(
 # These often end a sentence (`… Co., Ltd. Established in 2014`): final before a capital.
 _FINAL_BEFORE_CAPITAL = frozenset(["etc", "Inc", "Ltd"])
 _EN_END = re.compile(f"(?:[.?!;]+|…+)[{SENTENCE_CLOSERS}]*")
-_WORD_BEFORE = re.compile(r"(?<![A-Za-z])((?:[A-Za-z]\.)*[A-Za-z]+)$")
+# The word before a period; a letter glued to a digit or `&` is the end of a longer token
+# (`R&D.`, `AT&T.`, `5G.`), not an initial like the `J.` of `J. Smith`.
+_WORD_BEFORE = re.compile(r"(?<![A-Za-z0-9&])((?:[A-Za-z]\.)*[A-Za-z]+)$")
 _SPACES = re.compile(r"\s*")
 _LONGEST_ABBREVIATION = 12
 
@@ -62,6 +64,28 @@ def _inside_quotation(spans: list[list[tuple[int, int]]], start: int, end: int) 
     return False
 
 
+def _is_glued_boundary(text: str, end_mark: int, following: int, marks: str) -> bool:
+    """Whether an end mark with no space after it ends a sentence (`world.The`), as text
+    pasted from web pages and PDFs often has. After a lowercase letter or a closing quote
+    a capital is enough unless it is an initial (`Ph.D.`); after a digit, a bracket or an
+    acronym (`2007.So`, `(AI).Since`, `AI.An`) the next word must also go on in
+    lowercase, so `U.S.A.` and `3.5` stay whole."""
+    next_char = text[following]
+    closed_quote = marks[-1] in SENTENCE_CLOSERS and marks[-1] not in "')]"
+    before = text[end_mark - 1] if end_mark else ""
+    initial_follows = following + 1 < len(text) and text[following + 1] == "."
+    if (next_char.isupper() or next_char == "“") and (before.islower() or closed_quote):
+        return not initial_follows
+    word_follows = (
+        next_char.isupper() and following + 1 < len(text) and text[following + 1].islower()
+    )
+    if not word_follows or marks[0] != ".":
+        return False
+    word = _WORD_BEFORE.search(text, max(0, end_mark - _LONGEST_ABBREVIATION), end_mark)
+    acronym = word is not None and word.group(1).isalpha() and len(word.group(1)) >= 2
+    return before.isdigit() or before in ")]" or acronym
+
+
 def _is_english_boundary(
     text: str, match: re.Match[str], quoted: list[list[tuple[int, int]]]
 ) -> bool:
@@ -79,9 +103,7 @@ def _is_english_boundary(
     if marks.startswith(";"):
         return not glued
     if glued:
-        closed_quote = marks[-1] in SENTENCE_CLOSERS and marks[-1] not in "')]"
-        before = text[end_mark - 1] if end_mark else ""
-        return (next_char.isupper() or next_char == "“") and (before.islower() or closed_quote)
+        return _is_glued_boundary(text, end_mark, following, marks)
     if next_char.islower():
         return False
     if marks[0] != ".":

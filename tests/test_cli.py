@@ -99,6 +99,19 @@ def test_title_pairs_with_its_translation_printed_before_it(
     assert len(mastheads) == 2 and all(row["en"] == "" for row in mastheads)
 
 
+def test_an_r_and_d_sentence_end_keeps_two_one_to_one_pairs(
+    interview_rows: list[dict[str, str]],
+) -> None:
+    """"…RMB 8 billion in R&D. The ongoing input…" is two sentences on each side: two 1-1
+    pairs, not the 2-1 bead that reading `D.` as an initial forced."""
+    invested = row_with(interview_rows, "en", "we invested RMB 8 billion in R&D")
+    assert invested["en"] == "In the past four years, we invested RMB 8 billion in R&D."
+    assert invested["zh"] == "過去4年,商湯累計研發投入超80億人民幣。"
+    assert invested["type"] == "1-1"
+    ongoing = row_with(interview_rows, "en", "The ongoing input allows us")
+    assert ongoing["zh"].startswith("持續的投入") and ongoing["type"] == "1-1"
+
+
 def test_untranslated_english_answers_stay_unaligned(interview_rows: list[dict[str, str]]) -> None:
     minicourses = row_with(
         interview_rows, "en", "We organize a team of top experts to develop mini-courses"

@@ -124,6 +124,36 @@ def test_english_boundaries() -> None:
     ]
 
 
+def test_a_capital_glued_to_a_symbol_or_digit_is_not_an_initial() -> None:
+    """`R&D.` ends a sentence (the seed interview's "…in R&D. The ongoing input…" was one
+    sentence, which forced a 2-1 bead), while `J.` before a name still does not."""
+    text = "We invested in R&D. The input helps. AT&T. It uses 5G. Then J. Smith came."
+    assert sentences(text) == [
+        "We invested in R&D.",
+        "The input helps.",
+        "AT&T.",
+        "It uses 5G.",
+        "Then J. Smith came.",
+    ]
+
+
+def test_glued_sentence_ends_after_digits_brackets_and_acronyms() -> None:
+    """Pasted web text loses the space after a period (the seed articles' `2007.So`,
+    `(AI).Since`, `AI.SenseTime`); initials, decimals and `Ph.D.` stay whole."""
+    text = (
+        "It grew after 2007.So he left (in 2010).Since then it uses AI.An essential part "
+        "is data. The U.S.A. paid 3.5 dollars. He holds a Ph.D. from MIT."
+    )
+    assert sentences(text) == [
+        "It grew after 2007.",
+        "So he left (in 2010).",
+        "Since then it uses AI.",
+        "An essential part is data.",
+        "The U.S.A. paid 3.5 dollars.",
+        "He holds a Ph.D. from MIT.",
+    ]
+
+
 def test_english_before_an_opening_quote() -> None:
     assert sentences('It ends here. "Record those who made it" ended.') == [
         "It ends here.",
