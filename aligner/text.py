@@ -143,6 +143,8 @@ SENTENCE_OPENERS = "“‘\"'(["
 """Opening quotes and brackets that may start an English sentence."""
 _DOUBLE_CURLY = re.compile("[“”]")
 _DOUBLE_STRAIGHT = re.compile('"')
+_BEFORE_OPENING = "([{—–-:"
+"""Characters after which a straight quote opens a quotation, besides spaces."""
 
 
 def quote_marks(text: str, lang: Lang) -> list[tuple[int, bool, int]]:
@@ -180,7 +182,10 @@ def quoted_spans(text: str) -> list[list[tuple[int, int]]]:
     that do not end a sentence.
 
     Each list is sorted and non-overlapping, so a position's quotation is found by
-    bisection. Single quotes are left out because `’` is mostly an apostrophe.
+    bisection. Single quotes are left out because `’` is mostly an apostrophe. A straight
+    quote opens when it follows a space or the paragraph's start and closes when it
+    follows text: taken in plain turns, the closing mark of a quotation carried over from
+    the paragraph before would open one that swallows the sentences after it.
     """
     curly: list[tuple[int, int]] = []
     open_at: int | None = None
@@ -190,8 +195,16 @@ def quoted_spans(text: str) -> list[list[tuple[int, int]]]:
         elif mark.group() == "”" and open_at is not None:
             curly.append((open_at, mark.start()))
             open_at = None
-    straight = [mark.start() for mark in _DOUBLE_STRAIGHT.finditer(text)]
-    return [curly, list(zip(straight[::2], straight[1::2]))]
+    straight: list[tuple[int, int]] = []
+    open_at = None
+    for mark in _DOUBLE_STRAIGHT.finditer(text):
+        at = mark.start()
+        if at == 0 or text[at - 1].isspace() or text[at - 1] in _BEFORE_OPENING:
+            open_at = at
+        elif open_at is not None:
+            straight.append((open_at, at))
+            open_at = None
+    return [curly, straight]
 
 
 # ---------------------------------------------------------------- joining sentences

@@ -154,6 +154,22 @@ def test_glued_sentence_ends_after_digits_brackets_and_acronyms() -> None:
     ]
 
 
+def test_a_quotation_carried_over_from_the_paragraph_before_swallows_nothing() -> None:
+    """The paragraph opens inside a quotation: its first straight quote closes it. Taken
+    in plain turns it would open one, holding the narration after it as one sentence."""
+    text = (
+        'He is nice to us!" Her eyes widened. She felt uneasy. She said, "Be kind. '
+        'He is your cousin!" Nobody spoke.'
+    )
+    assert sentences(text) == [
+        'He is nice to us!"',
+        "Her eyes widened.",
+        "She felt uneasy.",
+        'She said, "Be kind. He is your cousin!"',
+        "Nobody spoke.",
+    ]
+
+
 def test_english_before_an_opening_quote() -> None:
     assert sentences('It ends here. "Record those who made it" ended.') == [
         "It ends here.",
