@@ -22,6 +22,8 @@ _FIELD_BREAK = re.compile(r"[\n\t]+")
 # Latin letter follows: then it stands for a lost character before pinyin debris (`全球?qū)`).
 _ZH_ASCII_END = "[!?]+(?![ \t]*[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü])"
 _ZH_END = re.compile(f"(?:[。！？][。！？!?]*|{_ZH_ASCII_END}|…+)[{SENTENCE_CLOSERS}]*")
+_ZH_OPENING_QUOTES = "“「『"
+_ZH_CLOSING_QUOTES = "”」』"
 _ZH_END_OR_SEMICOLON = re.compile(
     f"(?:[。！？；;][。！？!?；;]*|{_ZH_ASCII_END}|…+)[{SENTENCE_CLOSERS}]*"
 )
@@ -47,12 +49,32 @@ def _pieces(text: str, boundaries: list[int]) -> list[str]:
 
 
 def _chinese_sentences(text: str, options: SegmentOptions) -> list[str]:
-    """Cut after 。！？!? and …… (with their closing quotes), and at every line break."""
+    """Cut after 。！？!? and …… (with their closing quotes), and at every line break.
+
+    An ellipsis inside a quotation that goes on after it is a pause or a stammer in the
+    speech (`“我……我头痛得很，怕……怕得厉害。”`), not a sentence end: translators and
+    human segmentations keep such a line whole, as the English rule keeps quotations."""
     pattern = _ZH_END_OR_SEMICOLON if options.split_on_semicolon else _ZH_END
     sentences: list[str] = []
     for line in _FIELD_BREAK.split(text):
-        sentences.extend(_pieces(line, [match.end() for match in pattern.finditer(line)]))
+        boundaries = [
+            match.end()
+            for match in pattern.finditer(line)
+            if not _is_pause_in_speech(line, match)
+        ]
+        sentences.extend(_pieces(line, boundaries))
     return sentences
+
+
+def _is_pause_in_speech(line: str, match: re.Match[str]) -> bool:
+    """Whether an end mark is an ellipsis alone inside a quotation that it does not close."""
+    marks = match.group()
+    if not marks.startswith("…") or marks[-1] in SENTENCE_CLOSERS:
+        return False
+    before = line[: match.start()]
+    opened = sum(before.count(mark) for mark in _ZH_OPENING_QUOTES)
+    closed = sum(before.count(mark) for mark in _ZH_CLOSING_QUOTES)
+    return opened > closed
 
 
 def _inside_quotation(spans: list[list[tuple[int, int]]], start: int, end: int) -> bool:

@@ -35,6 +35,17 @@ def test_chinese_ends_and_closing_quotes() -> None:
     ]
 
 
+def test_an_ellipsis_in_speech_is_a_pause_unless_it_closes_the_quotation() -> None:
+    text = "他道：“我……我头痛得很，怕……怕得厉害。”她笑了……然后走了。“不过……”他停住。"
+    assert sentences(text, "zh") == [
+        "他道：“我……我头痛得很，怕……怕得厉害。”",
+        "她笑了……",
+        "然后走了。",
+        "“不过……”",
+        "他停住。",
+    ]
+
+
 def test_chinese_closing_brackets_stay_with_their_sentence() -> None:
     assert sentences("見《原文。》下一句。（注釋！）最後", "zh") == [
         "見《原文。》",
