@@ -39,6 +39,16 @@ _EN_END = re.compile(f"(?:[.?!;]+|…+)[{SENTENCE_CLOSERS}]*")
 # (`R&D.`, `AT&T.`, `5G.`), not an initial like the `J.` of `J. Smith`.
 _WORD_BEFORE = re.compile(r"(?<![A-Za-z0-9&])((?:[A-Za-z]\.)*[A-Za-z]+)$")
 _SPACES = re.compile(r"\s*")
+_CLOSING_QUOTES = "”’\"'"
+# A question or exclamation in quotes followed by its named speaker and a verb of saying
+# that ends the clause is one sentence with them (`"Can you print it?" Wang asked.`); a
+# pronoun speaker would be lowercase, so a capital pronoun starts a new sentence.
+_SPEECH_TAG = re.compile(
+    r"(?!(?:He|She|They|We|It|You|I)\b)[A-Z][a-z]+(?: [A-Z][a-z]+)? (?:asked|said|replied|"
+    r"answered|cried|shouted|called|whispered|muttered|murmured|exclaimed|protested|"
+    r"snapped|added|continued|insisted|demanded|interrupted|yelled|screamed|retorted|"
+    r"begged)[.,;:!?]"
+)
 _LONGEST_ABBREVIATION = 12
 
 
@@ -127,6 +137,8 @@ def _is_english_boundary(
     if glued:
         return _is_glued_boundary(text, end_mark, following, marks)
     if next_char.islower():
+        return False
+    if marks[0] in "?!" and marks[-1] in _CLOSING_QUOTES and _SPEECH_TAG.match(text, following):
         return False
     if marks[0] != ".":
         return True

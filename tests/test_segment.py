@@ -181,6 +181,21 @@ def test_a_quotation_carried_over_from_the_paragraph_before_swallows_nothing() -
     ]
 
 
+def test_a_named_speaker_and_verb_of_saying_stay_with_the_quoted_question() -> None:
+    text = (
+        '"Can you print it?" Wang asked. Sha nodded. "Go!" Wang went home. '
+        '"Why?" He asked the eunuch at once.'
+    )
+    assert sentences(text) == [
+        '"Can you print it?" Wang asked.',
+        "Sha nodded.",
+        '"Go!"',
+        "Wang went home.",
+        '"Why?"',
+        "He asked the eunuch at once.",
+    ]
+
+
 def test_english_before_an_opening_quote() -> None:
     assert sentences('It ends here. "Record those who made it" ended.') == [
         "It ends here.",
