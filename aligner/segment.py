@@ -67,24 +67,25 @@ def _chinese_sentences(text: str, options: SegmentOptions) -> list[str]:
     pattern = _ZH_END_OR_SEMICOLON if options.split_on_semicolon else _ZH_END
     sentences: list[str] = []
     for line in _FIELD_BREAK.split(text):
-        boundaries = [
-            match.end()
-            for match in pattern.finditer(line)
-            if not _is_pause_in_speech(line, match)
-        ]
+        boundaries = []
+        open_quotes = scanned = 0
+        for match in pattern.finditer(line):
+            # Quotation depth counted once over the line, so a line stays linear time.
+            open_quotes = max(0, open_quotes + _quote_depth_change(line, scanned, match.start()))
+            scanned = match.start()
+            marks = match.group()
+            pause = marks.startswith("…") and marks[-1] not in SENTENCE_CLOSERS
+            if not (pause and open_quotes > 0):
+                boundaries.append(match.end())
         sentences.extend(_pieces(line, boundaries))
     return sentences
 
 
-def _is_pause_in_speech(line: str, match: re.Match[str]) -> bool:
-    """Whether an end mark is an ellipsis alone inside a quotation that it does not close."""
-    marks = match.group()
-    if not marks.startswith("…") or marks[-1] in SENTENCE_CLOSERS:
-        return False
-    before = line[: match.start()]
-    opened = sum(before.count(mark) for mark in _ZH_OPENING_QUOTES)
-    closed = sum(before.count(mark) for mark in _ZH_CLOSING_QUOTES)
-    return opened > closed
+def _quote_depth_change(line: str, start: int, end: int) -> int:
+    """Opening minus closing Chinese quotation marks in line[start:end]."""
+    return sum(line.count(mark, start, end) for mark in _ZH_OPENING_QUOTES) - sum(
+        line.count(mark, start, end) for mark in _ZH_CLOSING_QUOTES
+    )
 
 
 def _inside_quotation(spans: list[list[tuple[int, int]]], start: int, end: int) -> bool:
