@@ -22,11 +22,11 @@ _FIELD_BREAK = re.compile(r"[\n\t]+")
 # Latin letter follows: then it stands for a lost character before pinyin debris (`全球?qū)`).
 _ZH_ASCII_END = "[!?]+(?![ \t]*[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü])"
 _ZH_END = re.compile(f"(?:[。！？][。！？!?]*|{_ZH_ASCII_END}|…+)[{SENTENCE_CLOSERS}]*")
-_ZH_OPENING_QUOTES = "“「『"
-_ZH_CLOSING_QUOTES = "”」』"
 _ZH_END_OR_SEMICOLON = re.compile(
     f"(?:[。！？；;][。！？!?；;]*|{_ZH_ASCII_END}|…+)[{SENTENCE_CLOSERS}]*"
 )
+_ZH_OPENING_QUOTES = "“「『"
+_ZH_CLOSING_QUOTES = "”」』"
 
 # Abbreviations that never end a sentence inside a paragraph: a name or example follows.
 _NEVER_FINAL = frozenset(
@@ -88,13 +88,10 @@ def _quote_depth_change(line: str, start: int, end: int) -> int:
     )
 
 
-def _inside_quotation(spans: list[list[tuple[int, int]]], start: int, end: int) -> bool:
+def _inside_quotation(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     """Whether text[start:end] lies within a quotation, short of its closing mark."""
-    for sorted_spans in spans:
-        found = bisect_left(sorted_spans, (start, start)) - 1
-        if found >= 0 and sorted_spans[found][0] < start < sorted_spans[found][1] >= end:
-            return True
-    return False
+    found = bisect_left(spans, (start, start)) - 1
+    return found >= 0 and spans[found][0] < start < spans[found][1] >= end
 
 
 def _is_glued_boundary(text: str, end_mark: int, following: int, marks: str) -> bool:
@@ -120,7 +117,7 @@ def _is_glued_boundary(text: str, end_mark: int, following: int, marks: str) -> 
 
 
 def _is_english_boundary(
-    text: str, match: re.Match[str], quoted: list[list[tuple[int, int]]]
+    text: str, match: re.Match[str], quoted: list[tuple[int, int]]
 ) -> bool:
     """Whether an end mark ends the sentence, judged by the words around it."""
     end_mark, mark_end = match.start(), match.end()

@@ -141,10 +141,6 @@ SENTENCE_CLOSERS = "”’」』）》\"')\\]"
 """Closing quotes and brackets that stay with the sentence end mark before them."""
 SENTENCE_OPENERS = "“‘\"'(["
 """Opening quotes and brackets that may start an English sentence."""
-_DOUBLE_CURLY = re.compile("[“”]")
-_DOUBLE_STRAIGHT = re.compile('"')
-_BEFORE_OPENING = "([{—–-:"
-"""Characters after which a straight quote opens a quotation, besides spaces."""
 
 
 def quote_marks(text: str, lang: Lang) -> list[tuple[int, bool, int]]:
@@ -176,35 +172,28 @@ def quote_marks(text: str, lang: Lang) -> list[tuple[int, bool, int]]:
     return marks
 
 
-def quoted_spans(text: str) -> list[list[tuple[int, int]]]:
-    """Closed double quotations inside one paragraph, as (start, end) positions of their
-    marks: curly pairs, and straight quotes taken in turns, for finding the end marks
-    that do not end a sentence.
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Closed double quotations inside one English paragraph, as (start, end) positions
+    of their marks, sorted and non-overlapping (a position's quotation is found by
+    bisection), for finding the end marks that do not end a sentence.
 
-    Each list is sorted and non-overlapping, so a position's quotation is found by
-    bisection. Single quotes are left out because `’` is mostly an apostrophe. A straight
-    quote opens when it follows a space or the paragraph's start and closes when it
-    follows text: taken in plain turns, the closing mark of a quotation carried over from
-    the paragraph before would open one that swallows the sentences after it.
+    Each mark's direction is `quote_marks`'s: a straight quote opens after a space and
+    closes after text, so the closing mark of a quotation carried over from the paragraph
+    before opens nothing (taken in plain turns it would open a quotation that swallows
+    the sentences after it). Single quotes are left out because `’` is mostly an
+    apostrophe.
     """
-    curly: list[tuple[int, int]] = []
+    spans: list[tuple[int, int]] = []
     open_at: int | None = None
-    for mark in _DOUBLE_CURLY.finditer(text):
-        if mark.group() == "“" and open_at is None:
-            open_at = mark.start()
-        elif mark.group() == "”" and open_at is not None:
-            curly.append((open_at, mark.start()))
-            open_at = None
-    straight: list[tuple[int, int]] = []
-    open_at = None
-    for mark in _DOUBLE_STRAIGHT.finditer(text):
-        at = mark.start()
-        if at == 0 or text[at - 1].isspace() or text[at - 1] in _BEFORE_OPENING:
-            open_at = at
+    for family, opens, position in quote_marks(text, "en"):
+        if family != 0:
+            continue
+        if opens:
+            open_at = position
         elif open_at is not None:
-            straight.append((open_at, at))
+            spans.append((open_at, position))
             open_at = None
-    return [curly, straight]
+    return spans
 
 
 # ---------------------------------------------------------------- joining sentences
