@@ -9,13 +9,12 @@ sentences ever cross a paragraph.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Sequence
 from itertools import pairwise
 
 from aligner.config import SegmentOptions
 from aligner.data import Paragraph, Sentence
-from aligner.text import SENTENCE_CLOSERS, SENTENCE_OPENERS, Lang, quoted_spans
+from aligner.text import SENTENCE_CLOSERS, SENTENCE_OPENERS, Lang
 
 _FIELD_BREAK = re.compile(r"[\n\t]+")
 # An ASCII ?/! in Chinese text is a converter's question mark (`理解呢?`) unless a lowercase
@@ -88,12 +87,6 @@ def _quote_depth_change(line: str, start: int, end: int) -> int:
     )
 
 
-def _inside_quotation(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    """Whether text[start:end] lies within a quotation, short of its closing mark."""
-    found = bisect_left(spans, (start, start)) - 1
-    return found >= 0 and spans[found][0] < start < spans[found][1] >= end
-
-
 def _is_glued_boundary(text: str, end_mark: int, following: int, marks: str) -> bool:
     """Whether an end mark with no space after it ends a sentence (`world.The`), as text
     pasted from web pages and PDFs often has. After a lowercase letter or a closing quote
@@ -116,13 +109,14 @@ def _is_glued_boundary(text: str, end_mark: int, following: int, marks: str) -> 
     return before.isdigit() or before in ")]" or acronym
 
 
-def _is_english_boundary(
-    text: str, match: re.Match[str], quoted: list[tuple[int, int]]
-) -> bool:
-    """Whether an end mark ends the sentence, judged by the words around it."""
+def _is_english_boundary(text: str, match: re.Match[str]) -> bool:
+    """Whether an end mark ends the sentence, judged by the words around it.
+
+    Inside a quotation too: the Chinese rule ends sentences at 。 inside quotations, and
+    so do human segmentations of translations (MAC-Dev's English). A quoted speech kept
+    whole in English faced its Chinese sentences one by one, and past `max_align` of them
+    the rest were left without a partner."""
     end_mark, mark_end = match.start(), match.end()
-    if _inside_quotation(quoted, end_mark, mark_end):
-        return False
     spaces = _SPACES.match(text, mark_end)
     following = spaces.end() if spaces else mark_end
     if following == len(text):
@@ -187,12 +181,11 @@ def _english_sentences(text: str, options: SegmentOptions) -> list[str]:
     """
     sentences: list[str] = []
     for joined in (line for field in text.split("\t") for line in _unwrapped_lines(field)):
-        quoted = quoted_spans(joined)
         boundaries = [
             match.end()
             for match in _EN_END.finditer(joined)
             if (options.split_on_semicolon or not match.group().startswith(";"))
-            and _is_english_boundary(joined, match, quoted)
+            and _is_english_boundary(joined, match)
         ]
         sentences.extend(_pieces(joined, boundaries))
     return sentences

@@ -172,30 +172,6 @@ def quote_marks(text: str, lang: Lang) -> list[tuple[int, bool, int]]:
     return marks
 
 
-def quoted_spans(text: str) -> list[tuple[int, int]]:
-    """Closed double quotations inside one English paragraph, as (start, end) positions
-    of their marks, sorted and non-overlapping (a position's quotation is found by
-    bisection), for finding the end marks that do not end a sentence.
-
-    Each mark's direction is `quote_marks`'s: a straight quote opens after a space and
-    closes after text, so the closing mark of a quotation carried over from the paragraph
-    before opens nothing (taken in plain turns it would open a quotation that swallows
-    the sentences after it). Single quotes are left out because `’` is mostly an
-    apostrophe.
-    """
-    spans: list[tuple[int, int]] = []
-    open_at: int | None = None
-    for family, opens, position in quote_marks(text, "en"):
-        if family != 0:
-            continue
-        if opens:
-            open_at = position
-        elif open_at is not None:
-            spans.append((open_at, position))
-            open_at = None
-    return spans
-
-
 # ---------------------------------------------------------------- joining sentences
 
 

@@ -66,6 +66,35 @@ def test_two_files_in_either_order(tmp_path: Path, embedder: Embedder) -> None:
     assert [(bead.src, bead.tgt) for bead in alignment.beads] == [((0,), (0,)), ((1,), (1,))]
 
 
+def test_a_long_quoted_speech_pairs_sentence_by_sentence(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """Seven quoted sentences, more than `max_align`: kept as one English sentence they left
+    two Chinese sentences unaligned (a 5-1 bead and two 1-0); cut like the Chinese, every
+    sentence has its partner."""
+    en = tmp_path / "release.en"
+    zh = tmp_path / "release.zh"
+    en.write_text(
+        'Dr. Xu Li, CEO of SenseTime, said, "We are dedicated to developing cutting-edge AI '
+        "technologies. Our engineers work every day on new models. We connect upstream "
+        "partners with the downstream market. This investment will help us grow faster. We "
+        "will hire more researchers this year. We will open new offices in Asia. We thank "
+        'our investors for their trust." The company was founded in 2014.\n',
+        encoding="utf-8",
+    )
+    zh.write_text(
+        "商汤科技首席执行官徐立博士表示：“我们致力于开发前沿人工智能技术。我们的工程师每天都在研究"
+        "新模型。我们连接上游合作伙伴与下游市场。这笔投资将帮助我们更快成长。今年我们将招聘更多研究"
+        "人员。我们将在亚洲开设新办公室。我们感谢投资者的信任。”该公司成立于2014年。\n",
+        encoding="utf-8",
+    )
+    alignment = align_document(zh, en, embedder=embedder).alignment
+    assert len(alignment.src) == len(alignment.tgt) == 8
+    assert [(bead.src, bead.tgt) for bead in alignment.beads] == [
+        ((i,), (i,)) for i in range(8)
+    ]
+
+
 def test_presegmented_mixed_document_is_refused(embedder: Embedder) -> None:
     with pytest.raises(AlignerError, match="two files"):
         align_document(INTERVIEW, embedder=embedder, options=PipelineOptions(presegmented=True))

@@ -108,7 +108,6 @@ def test_interview_seed_chinese_sentences() -> None:
         "Some cars, e.g. Honda, i.e. the best, came.",
         "J. K. Rowling wrote it in 3.5 years and sold 11,494 copies.",
         "Apples, oranges, etc. are fruit.",
-        "He said “Stop. Go now. Really?” and left.",
         "“Why?” she asked.",
     ],
 )
@@ -165,19 +164,17 @@ def test_glued_sentence_ends_after_digits_brackets_and_acronyms() -> None:
     ]
 
 
-def test_a_quotation_carried_over_from_the_paragraph_before_swallows_nothing() -> None:
-    """The paragraph opens inside a quotation: its first straight quote closes it. Taken
-    in plain turns it would open one, holding the narration after it as one sentence."""
-    text = (
-        'He is nice to us!" Her eyes widened. She felt uneasy. She said, "Be kind. '
-        'He is your cousin!" Nobody spoke.'
-    )
+def test_sentences_inside_a_quotation_are_cut_as_the_chinese_ones_are() -> None:
+    """A quoted speech is cut at its sentence ends, as the Chinese rule cuts at 。 inside
+    quotations; a lowercase word after the closing mark keeps the tag with the last one."""
+    text = 'He said, "We grow. We hire." Then he left. He said “Stop. Go now. Really?” and left.'
     assert sentences(text) == [
-        'He is nice to us!"',
-        "Her eyes widened.",
-        "She felt uneasy.",
-        'She said, "Be kind. He is your cousin!"',
-        "Nobody spoke.",
+        'He said, "We grow.',
+        'We hire."',
+        "Then he left.",
+        "He said “Stop.",
+        "Go now.",
+        "Really?” and left.",
     ]
 
 
