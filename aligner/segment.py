@@ -61,8 +61,8 @@ def _chinese_sentences(text: str, options: SegmentOptions) -> list[str]:
     """Cut after 。！？!? and …… (with their closing quotes), and at every line break.
 
     An ellipsis inside a quotation that goes on after it is a pause or a stammer in the
-    speech (`“我……我头痛得很，怕……怕得厉害。”`), not a sentence end: translators and
-    human segmentations keep such a line whole, as the English rule keeps quotations."""
+    speech (`“我……我头痛得很，怕……怕得厉害。”`), not a sentence end: human segmentations
+    (MAC-Dev's) keep such a line whole, and its translation is one sentence."""
     pattern = _ZH_END_OR_SEMICOLON if options.split_on_semicolon else _ZH_END
     sentences: list[str] = []
     for line in _FIELD_BREAK.split(text):
