@@ -38,6 +38,8 @@ _EN_END = re.compile(f"(?:[.?!;]+|…+)[{SENTENCE_CLOSERS}]*")
 # (`R&D.`, `AT&T.`, `5G.`), not an initial like the `J.` of `J. Smith`.
 _WORD_BEFORE = re.compile(r"(?<![A-Za-z0-9&])((?:[A-Za-z]\.)*[A-Za-z]+)$")
 _SPACES = re.compile(r"\s*")
+_LAST_WORD = re.compile(r"\w+$")
+_FIRST_WORD = re.compile(r"\w+")
 _CLOSING_QUOTES = "”’\"'"
 # A question or exclamation in quotes followed by its named speaker and a verb of saying
 # that ends the clause is one sentence with them (`"Can you print it?" Wang asked.`); a
@@ -109,6 +111,16 @@ def _is_glued_boundary(text: str, end_mark: int, following: int, marks: str) -> 
     return before.isdigit() or before in ")]" or acronym
 
 
+def _is_stammer(text: str, end_mark: int, following: int, marks: str) -> bool:
+    """Whether an ellipsis sits between a word and its repetition (`I… I don't`, `We...
+    We lost`): a stammer inside one sentence, as `我……我` is in Chinese."""
+    if not marks.startswith(("…", "...")):
+        return False
+    before = _LAST_WORD.search(text, max(0, end_mark - _LONGEST_ABBREVIATION), end_mark)
+    after = _FIRST_WORD.match(text, following)
+    return bool(before and after) and before.group().lower() == after.group().lower()
+
+
 def _is_english_boundary(text: str, match: re.Match[str]) -> bool:
     """Whether an end mark ends the sentence, judged by the words around it.
 
@@ -128,7 +140,7 @@ def _is_english_boundary(text: str, match: re.Match[str]) -> bool:
         return not glued
     if glued:
         return _is_glued_boundary(text, end_mark, following, marks)
-    if next_char.islower():
+    if next_char.islower() or _is_stammer(text, end_mark, following, marks):
         return False
     if marks[0] in "?!" and marks[-1] in _CLOSING_QUOTES and _SPEECH_TAG.match(text, following):
         return False

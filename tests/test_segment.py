@@ -178,6 +178,16 @@ def test_sentences_inside_a_quotation_are_cut_as_the_chinese_ones_are() -> None:
     ]
 
 
+def test_an_ellipsis_between_a_word_and_its_repetition_is_a_stammer() -> None:
+    text = '“We… We lost,” she said. It went on… It stopped. Well... Well, fine.'
+    assert sentences(text) == [
+        "“We… We lost,” she said.",
+        "It went on…",
+        "It stopped.",
+        "Well... Well, fine.",
+    ]
+
+
 def test_a_named_speaker_and_verb_of_saying_stay_with_the_quoted_question() -> None:
     text = (
         '"Can you print it?" Wang asked. Sha nodded. "Go!" Wang went home. '
