@@ -118,7 +118,9 @@ def _is_stammer(text: str, end_mark: int, following: int, marks: str) -> bool:
         return False
     before = _LAST_WORD.search(text, max(0, end_mark - _LONGEST_ABBREVIATION), end_mark)
     after = _FIRST_WORD.match(text, following)
-    return bool(before and after) and before.group().lower() == after.group().lower()
+    if before is None or after is None:
+        return False
+    return before.group().lower() == after.group().lower()
 
 
 def _is_english_boundary(text: str, match: re.Match[str]) -> bool:
