@@ -1,11 +1,13 @@
 """The second look at the dynamic programme's path (`aligner.align.refine`): a Chinese
 sentence without translation that the programme merged into a neighbour's bead is left
-unaligned, and only on the side with fewer sentences. Built on `BagOfIdsEmbedder`, where sentence k
+unaligned, on the side with fewer sentences sentence by sentence, on the other side only
+as a stretch of `stretch_min` or more. Built on `BagOfIdsEmbedder`, where sentence k
 on both sides is a perfect pair; a high `skip_cost` makes the programme merge the
 untranslated sentence, so the refinement has something to undo."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from aligner.align import align
@@ -62,6 +64,32 @@ def test_the_side_with_more_sentences_is_not_questioned() -> None:
     beads = align(zh, en, BagOfIdsEmbedder(10), MERGING)
     assert any(2 in bead.tgt and bead.src for bead in beads)
     assert pairs(beads) == pairs(align(zh, en, BagOfIdsEmbedder(10), NO_REFINEMENT))
+
+
+def test_an_untranslated_stretch_folded_into_one_bead_is_left_unaligned_whole() -> None:
+    """Three Chinese sentences without translation ride in one bead; all three are left
+    unaligned, not just the outermost."""
+    zh = sentences([0, 1, 7, 8, 9, 2, 3], "zh") + [Sentence("<4> <5>。", "zh")]
+    en = sentences([0, 1, 2, 3, 4, 5], "en")
+    merged = align(zh, en, BagOfIdsEmbedder(10), NO_REFINEMENT)
+    assert any(len(bead.src) >= 3 and bead.tgt for bead in merged)
+    beads = align(zh, en, BagOfIdsEmbedder(10), MERGING)
+    assert pairs(beads) == [
+        ((0,), (0,)), ((1,), (1,)), ((2,), ()), ((3,), ()), ((4,), ()),
+        ((5,), (2,)), ((6,), (3,)), ((7,), (4, 5)),
+    ]
+
+
+def test_an_added_stretch_on_the_side_with_more_sentences_is_left_unaligned() -> None:
+    """Two English sentences without original are a stretch, not a speech tag: that side
+    loses them, though it keeps a single added sentence (the test above)."""
+    zh, en = sentences([0, 1, 2, 3], "zh"), sentences([0, 1, 8, 9, 2, 3], "en")
+    kept = align(zh, en, BagOfIdsEmbedder(10), dataclasses.replace(MERGING, stretch_min=0))
+    assert any({2, 3} <= set(bead.tgt) and bead.src for bead in kept)
+    beads = align(zh, en, BagOfIdsEmbedder(10), MERGING)
+    assert pairs(beads) == [
+        ((0,), (0,)), ((1,), (1,)), ((), (2,)), ((), (3,)), ((2,), (4,)), ((3,), (5,)),
+    ]
 
 
 def test_a_real_two_one_merge_is_kept() -> None:

@@ -2,15 +2,19 @@
 
 The programme charges `skip_cost` for a sentence left unaligned but almost nothing for
 one that rides along in a neighbour's bead, so a sentence the translator left out ends up
-merged with its neighbour. Here each merged bead is asked whether its first or last
-sentence on one side adds anything: if the bead is clearly better without it, it is left
-unaligned. Only vectors the engine already has are read (the run vectors of sub-beads).
+merged with its neighbour, and an untranslated stretch of several sentences is folded
+into the beads around it. Here each merged bead is asked whether some of its first or
+last sentences on one side add nothing: if the bead is clearly better without them, they
+are left unaligned. Only vectors the engine already has are read (the run vectors of
+sub-beads).
 
-Only the side with fewer sentences is questioned, where a sentence is a whole thought.
-The other side splits a thought into parts of which some add little on their own (a
-speech tag, "Yes."): on MAC-Dev the test on the English side removed right sentences far
-more often than it found added ones, and on the Bible, whose Chinese side has more
-sentences, the test on the Chinese side removed 24 right ones (docs/tuning.md).
+The side with fewer sentences, where a sentence is a whole thought, is questioned
+sentence by sentence. The other side splits a thought into parts of which some add
+little on their own (a speech tag, "Yes."): on MAC-Dev single sentences dropped there
+were right far more often than added, and on the Bible, whose Chinese side has more
+sentences, dropping single Chinese sentences removed 24 right ones (docs/tuning.md). So
+that side loses only stretches of at least `stretch_min` sentences, which is what an
+untranslated passage or a passage moved elsewhere leaves behind.
 """
 
 from __future__ import annotations
@@ -51,41 +55,73 @@ def refine(
     features: Features,
     weights: Weights,
     config: AlignConfig,
+    source_has_fewer: bool,
+) -> list[Span]:
+    """The path with untranslated edge sentences of merged beads left unaligned: single
+    sentences on the side with fewer sentences (the source if `source_has_fewer`), then
+    stretches of at least `stretch_min` on the other side."""
+    refined = [
+        part
+        for span in spans
+        for part in _without_untranslated_edges(
+            span, features, weights, config, source_has_fewer, 1
+        )
+    ]
+    if config.stretch_min < 1:
+        return refined
+    return [
+        part
+        for span in refined
+        for part in _without_untranslated_edges(
+            span, features, weights, config, not source_has_fewer, config.stretch_min
+        )
+    ]
+
+
+def _without_untranslated_edges(
+    span: Span,
+    features: Features,
+    weights: Weights,
+    config: AlignConfig,
     question_source: bool,
+    fewest: int,
 ) -> list[Span]:
-    """The path with untranslated edge sentences of merged beads left unaligned, on the
-    source side if `question_source`, else on the target side."""
-    refined: list[Span] = []
-    for span in spans:
-        refined.extend(_without_untranslated_edge(span, features, weights, config, question_source))
-    return refined
-
-
-def _without_untranslated_edge(
-    span: Span, features: Features, weights: Weights, config: AlignConfig, question_source: bool
-) -> list[Span]:
-    """`span`, or the bead without its first or last questioned sentence and that sentence
-    unaligned, when the smaller bead's quality is higher by more than `omission_gain`.
-    The larger gain wins when both edges qualify."""
+    """`span`, or the bead without some of its first and last sentences on the questioned
+    side (the source if `question_source`), at least `fewest` of them, those left
+    unaligned, when the smaller bead's quality is higher by more than `omission_gain` per
+    sentence dropped; the best such smaller bead wins. Dropping several at once lets a
+    whole untranslated stretch that the programme folded into one bead fall away: each of
+    its sentences alone dilutes the run vector too little to be worth dropping."""
     i, a, j, b = span
-    if not (a and b) or (a if question_source else b) < 2:
+    size = a if question_source else b
+    if not (a and b) or size <= fewest:
         return [span]
+    best_score = bead_quality(features, *span, weights)
+    best_cut = (0, 0)
+    for first in range(size):
+        for last in range(size - first):
+            if first + last < fewest:
+                continue
+            kept = (
+                Span(i + first, a - first - last, j, b)
+                if question_source
+                else Span(i, a, j + first, b - first - last)
+            )
+            score = bead_quality(features, *kept, weights) - config.omission_gain * (first + last)
+            if score > best_score:
+                best_score, best_cut = score, (first, last)
+    first, last = best_cut
+    if first == last == 0:
+        return [span]
+    logger.debug("bead %s: %d first and %d last sentences left unaligned", span, first, last)
     if question_source:
-        candidates = [
-            (Span(i, 1, j, 0), Span(i + 1, a - 1, j, b), True),
-            (Span(i + a - 1, 1, j + b, 0), Span(i, a - 1, j, b), False),
+        return [
+            *(Span(i + k, 1, j, 0) for k in range(first)),
+            Span(i + first, a - first - last, j, b),
+            *(Span(i + a - last + k, 1, j + b, 0) for k in range(last)),
         ]
-    else:
-        candidates = [
-            (Span(i, 0, j, 1), Span(i, a, j + 1, b - 1), True),
-            (Span(i + a, 0, j + b - 1, 1), Span(i, a, j, b - 1), False),
-        ]
-    whole = bead_quality(features, *span, weights)
-    best_gain, best = config.omission_gain, [span]
-    for dropped, kept, first in candidates:
-        gain = bead_quality(features, *kept, weights) - whole
-        if gain > best_gain:
-            best_gain, best = gain, [dropped, kept] if first else [kept, dropped]
-    if len(best) > 1:
-        logger.debug("bead %s: an edge sentence left unaligned (quality %+.3f)", span, best_gain)
-    return best
+    return [
+        *(Span(i, 0, j + k, 1) for k in range(first)),
+        Span(i, a, j + first, b - first - last),
+        *(Span(i + a, 0, j + b - last + k, 1) for k in range(last)),
+    ]

@@ -1,0 +1,166 @@
+"""Untranslated stretches and moved passages, built from MAC-Dev.
+
+Translators leave out whole passages, add passages of their own, and move passages
+elsewhere; `bench_mac_dev --omit` only cuts single sentences. Here, at three places in
+each chapter (a quarter, half and three quarters of the way through), a block of
+`--size` consecutive gold beads is changed in one of three ways:
+
+- `zh-only`: the block's English is cut, leaving a Chinese stretch without translation;
+- `en-only`: the block's Chinese is cut, leaving an English stretch without original;
+- `moved`: the block's English is moved after the English of the bead `--distance`
+  beads further on, so its translation is still there, but out of order.
+
+The unchanged chapters are the reference.
+
+A monotone alignment cannot pair a moved block with its Chinese without leaving the
+beads it jumped over unaligned, so the best it can do in all three cases is to leave the
+stretch unaligned and align everything else as before. Reported per case, pooled over the
+18 documents: how many of the stretch's sentences were left unaligned; the precision of
+the sentence pairs aligned (a pair is right when the unchanged gold links its two
+sentences, so a moved block aligned in its new place would count as right); and
+exact-bead F1 against that best monotone reading. All figures are on the MAC-Dev
+chapters (a dev set), though no value was chosen on this benchmark's documents.
+
+    python benchmarks/bench_stretches.py --cache /work/cache
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from _common import (
+    MAC_DEV_CHAPTERS,
+    add_config_options,
+    add_embedder_options,
+    benchmark_parser,
+    config_from,
+    embedder_from,
+    load_mac_dev,
+    write_results,
+)
+from rich.console import Console
+from rich.table import Table
+
+from aligner.align import align
+from aligner.data import Bead, Sentence
+from aligner.evaluate import evaluate
+
+CASES = ("unchanged", "zh-only", "en-only", "moved")
+PLACES = (0.25, 0.5, 0.75)
+
+
+@dataclass
+class Changed:
+    """A chapter with one block changed: the sentences, the best monotone gold, every true
+    link (renumbered), and the ids of the stretch's sentences on each side."""
+
+    src: list[Sentence]
+    tgt: list[Sentence]
+    gold: list[Bead]
+    links: set[tuple[int, int]]
+    stretch_src: set[int]
+    stretch_tgt: set[int]
+
+
+def block_start(gold: Sequence[Bead], place: float, size: int) -> int:
+    """The first bead at or after `place` of the way through from which `size` aligned
+    beads follow one another."""
+    start = int(len(gold) * place)
+    while not all(bead.is_aligned for bead in gold[start:start + size]):
+        start += 1
+    return start
+
+
+def change(
+    src: list[Sentence], tgt: list[Sentence], gold: list[Bead], case: str, start: int,
+    size: int, distance: int,
+) -> Changed:
+    """The chapter with the block of `size` beads from `start` changed as `case` says."""
+    block = gold[start:start + size]
+    block_src = [i for bead in block for i in bead.src]
+    block_tgt = [j for bead in block for j in bead.tgt]
+    src_order = [i for i in range(len(src)) if case != "en-only" or i not in block_src]
+    tgt_order = [j for j in range(len(tgt)) if j not in block_tgt]
+    if case == "en-only":
+        tgt_order = list(range(len(tgt)))
+    if case == "moved":
+        landing = gold[start + size + distance - 1].tgt[-1]
+        at = tgt_order.index(landing) + 1
+        tgt_order[at:at] = block_tgt
+    new_src = {old: new for new, old in enumerate(src_order)}
+    new_tgt = {old: new for new, old in enumerate(tgt_order)}
+    stretch_src = {new_src[i] for i in block_src if i in new_src}
+    stretch_tgt = {new_tgt[j] for j in block_tgt if j in new_tgt}
+    links = {
+        (new_src[i], new_tgt[j])
+        for bead in gold for i in bead.src for j in bead.tgt if i in new_src and j in new_tgt
+    }
+    monotone = [
+        Bead(tuple(new_src[i] for i in bead.src if i in new_src),
+             tuple(new_tgt[j] for j in bead.tgt if j in new_tgt), 1.0)
+        for bead in gold if bead not in block
+    ]
+    monotone += [Bead((i,), (), 1.0) for i in stretch_src]
+    monotone += [Bead((), (j,), 1.0) for j in stretch_tgt]
+    monotone = [bead for bead in monotone if bead.src or bead.tgt]
+    return Changed([src[i] for i in src_order], [tgt[j] for j in tgt_order], monotone, links,
+                   stretch_src, stretch_tgt)
+
+
+def main() -> None:
+    parser = benchmark_parser("bench_stretches", __doc__)
+    add_embedder_options(parser)
+    parser.add_argument("--size", type=int, default=6, help="beads per changed block")
+    parser.add_argument("--distance", type=int, default=20,
+                        help="beads a moved block's English jumps over")
+    add_config_options(parser)
+    args = parser.parse_args()
+    embedder = embedder_from(args)
+    config = config_from(args)
+    console = Console()
+    table = Table("case", "zh left unaligned", "en left unaligned", "pair precision",
+                  "exact-bead F1")
+    results: dict[str, Any] = {"data": "MAC-Dev chapters with a block changed (dev set)",
+                               "embedder": embedder.name, "size": args.size,
+                               "distance": args.distance, "cases": {}}
+    for case in CASES:
+        golds, tests = [], []
+        counts = dict.fromkeys(("zh", "zh_left", "en", "en_left", "pairs", "pairs_right"), 0)
+        for chapter in MAC_DEV_CHAPTERS:
+            document = load_mac_dev(chapter)
+            gold = sorted(document.gold, key=lambda bead: (bead.src or (-1,), bead.tgt or (-1,)))
+            size = 0 if case == "unchanged" else args.size
+            for place in PLACES[:1] if case == "unchanged" else PLACES:
+                start = block_start(gold, place, size)
+                changed = change(document.src, document.tgt, gold, case, start, size,
+                                 args.distance)
+                test = align(changed.src, changed.tgt, embedder, config)
+                aligned_src = {i for bead in test if bead.tgt for i in bead.src}
+                aligned_tgt = {j for bead in test if bead.src for j in bead.tgt}
+                pairs = {(i, j) for bead in test for i in bead.src for j in bead.tgt}
+                counts["zh"] += len(changed.stretch_src)
+                counts["zh_left"] += len(changed.stretch_src - aligned_src)
+                counts["en"] += len(changed.stretch_tgt)
+                counts["en_left"] += len(changed.stretch_tgt - aligned_tgt)
+                counts["pairs"] += len(pairs)
+                counts["pairs_right"] += len(pairs & changed.links)
+                golds.append(changed.gold)
+                tests.append(test)
+        scores = evaluate(golds, tests)
+        precision = counts["pairs_right"] / counts["pairs"]
+        results["cases"][case] = {**counts, "pair_precision": precision, **scores}
+        table.add_row(
+            case,
+            f"{counts['zh_left']}/{counts['zh']}" if counts["zh"] else "-",
+            f"{counts['en_left']}/{counts['en']}" if counts["en"] else "-",
+            f"{precision:.3f}", f"{scores['f1_bead']:.3f}",
+        )
+    console.print(f"MAC-Dev with a block of {args.size} beads changed, {embedder.name}")
+    console.print(table)
+    write_results(args, results, config)
+
+
+if __name__ == "__main__":
+    main()
