@@ -10,6 +10,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from aligner.align import align
 from aligner.config import AlignConfig
 from aligner.data import Bead, Sentence
@@ -105,3 +108,25 @@ def test_a_crossing_pair_is_one_two_two_bead() -> None:
     zh, en = sentences([0, 1, 2, 3, 4], "zh"), sentences([0, 2, 1, 3, 4], "en")
     beads = align(zh, en, BagOfIdsEmbedder(5), AlignConfig())
     assert pairs(beads) == [((0,), (0,)), ((1, 2), (1, 2)), ((3,), (3,)), ((4,), (4,))]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.sampled_from(["pair", "zh-only", "en-only", "split"]), min_size=1, max_size=14),
+    st.sampled_from([MERGING, AlignConfig(), dataclasses.replace(MERGING, stretch_min=3)]),
+)
+def test_every_sentence_is_kept_once_and_in_order(plan: list[str], config: AlignConfig) -> None:
+    """Whatever the refinement leaves unaligned, no sentence is lost, repeated or moved."""
+    zh: list[Sentence] = []
+    en: list[Sentence] = []
+    for k, step in enumerate(plan):
+        if step != "en-only":
+            zh.append(Sentence(f"<{k}>。", "zh"))
+        if step == "split":
+            en.extend([Sentence(f"<{k}> <{k}>.", "en"), Sentence(f"<{k}>.", "en")])
+        elif step != "zh-only":
+            en.append(Sentence(f"<{k}>.", "en"))
+    beads = align(zh, en, BagOfIdsEmbedder(len(plan)), config)
+    assert [i for bead in beads for i in bead.src] == list(range(len(zh)))
+    assert [j for bead in beads for j in bead.tgt] == list(range(len(en)))
+    assert all(bead.src or bead.tgt for bead in beads)
