@@ -16,6 +16,7 @@ from aligner.align import (
     band_dp,
     bead_quality,
     bead_shapes,
+    gap_shapes,
     neutral_features,
 )
 
@@ -65,13 +66,15 @@ def test_quote_penalty_is_charged_when_a_bead_ends_in_speech_on_one_side_only() 
 def test_bead_shapes_bound_both_sides_and_their_sum() -> None:
     assert bead_shapes(2) == [(1, 0), (0, 1), (1, 1), (1, 2), (2, 1)]
     assert (1, 5) in bead_shapes(5) and (2, 4) in bead_shapes(5) and (3, 4) not in bead_shapes(5)
+    assert gap_shapes(3) == [(2, 0), (0, 2), (3, 0), (0, 3)]
 
 
 def exhaustive_best(
     features: Features, shapes: list[tuple[int, int]], rows: int, columns: int,
     skip_cost: float, weights: Weights,
 ) -> float:
-    """Best total gain over every monotone bead path, by plain recursion."""
+    """Best total gain over every monotone bead path, by plain recursion; a gap of any
+    length costs one skip and may not cross a paragraph boundary."""
 
     def best_from(i: int, j: int) -> float:
         if (i, j) == (rows, columns):
@@ -81,6 +84,9 @@ def exhaustive_best(
             if i + a > rows or j + b > columns:
                 continue
             if a == 0 or b == 0:
+                breaks = features.src_breaks[a - 1, i] if a else features.tgt_breaks[b - 1, j]
+                if a + b > 1 and breaks:
+                    continue
                 step = -skip_cost
             else:
                 quality = bead_quality(features, i, a, j, b, weights)
@@ -120,7 +126,7 @@ def test_dp_matches_exhaustive_search(seed: int) -> None:
         src_gaps=unit(rows + 1),
         tgt_gaps=unit(columns + 1),
     )
-    shapes = bead_shapes(max_run)
+    shapes = bead_shapes(max_run) + gap_shapes(max_run)
     weights = Weights(
         length=0.1, paragraph=0.2, anchor=0.1, size_exponent=0.25, partner=0.3, quote=0.1,
         boundary=0.2, length_smoothing=8.0,
@@ -131,3 +137,41 @@ def test_dp_matches_exhaustive_search(seed: int) -> None:
     assert total == pytest.approx(exhaustive_best(features, shapes, rows, columns, 0.12, weights))
     steps = np.array(shapes)[path]
     assert steps.sum(axis=0).tolist() == [rows, columns]
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "expected"),
+    [
+        ([0, 0, 0, 0, 0], [(1, 1), (3, 0), (1, 1)]),
+        ([0, 0, 0, 1, 1], [(1, 1), (2, 0), (1, 0), (1, 1)]),
+    ],
+)
+def test_a_gap_costs_one_skip_within_a_paragraph(
+    paragraphs: list[int], expected: list[tuple[int, int]]
+) -> None:
+    """Source sentences 1-3 have no translation: within one paragraph they are one gap for
+    one `skip_cost`; a gap may not cross the paragraph boundary after sentence 2."""
+    table = np.random.default_rng(0).standard_normal((8, 64))
+    src_ids, tgt_ids, max_run = [0, 5, 6, 7, 1], [0, 1], 3
+
+    def runs(ids: list[int], marks: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        vectors = np.zeros((max_run, len(ids), 64))
+        breaks = np.zeros((max_run, len(ids)), dtype=np.bool_)
+        for size in range(1, max_run + 1):
+            for start in range(len(ids) - size + 1):
+                total = table[ids[start:start + size]].sum(axis=0)
+                vectors[size - 1, start] = total / np.linalg.norm(total)
+                breaks[size - 1, start] = len(set(marks[start:start + size])) > 1
+        return vectors, breaks
+
+    src_vectors, src_breaks = runs(src_ids, paragraphs)
+    tgt_vectors, tgt_breaks = runs(tgt_ids, [0, 0])
+    features = neutral_features(
+        src_vectors, tgt_vectors, np.zeros((max_run, 5)), np.zeros((max_run, 2))
+    )._replace(src_breaks=src_breaks, tgt_breaks=tgt_breaks)
+    shapes = bead_shapes(max_run) + gap_shapes(max_run)
+    low, high = np.zeros(6, dtype=np.int64), np.full(6, 2, dtype=np.int64)
+    weights = HEAVY._replace(paragraph=0.0, size_exponent=0.0)
+    path, total = band_dp(features, np.array(shapes), low, high, 0.12, weights)
+    assert [shapes[k] for k in path] == expected
+    assert total == pytest.approx(2.0 - 0.12 * (len(expected) - 2))

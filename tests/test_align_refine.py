@@ -130,3 +130,18 @@ def test_every_sentence_is_kept_once_and_in_order(plan: list[str], config: Align
     assert [i for bead in beads for i in bead.src] == list(range(len(zh)))
     assert [j for bead in beads for j in bead.tgt] == list(range(len(en)))
     assert all(bead.src or bead.tgt for bead in beads)
+
+
+def test_an_untranslated_passage_is_one_gap_not_folded_into_its_neighbours() -> None:
+    """Five Chinese sentences without translation: leaving each alone costs five skips,
+    more than folding four of them into the next bead; as one gap they cost one. The
+    refinement is off, so this is the programme's own choice."""
+    zh = sentences([*range(6), 20, 21, 22, 23, 24, *range(6, 12)], "zh")
+    en = sentences(range(12), "en")
+    config = AlignConfig(boundary_weight=0.0, omission_gain=9.0, stretch_min=0)
+    beads = align(zh, en, BagOfIdsEmbedder(25), config)
+    assert pairs(beads) == [
+        *(((k,), (k,)) for k in range(6)),
+        *(((k,), ()) for k in range(6, 11)),
+        *(((k + 5,), (k,)) for k in range(6, 12)),
+    ]

@@ -34,7 +34,7 @@ from aligner.align.kernel import (
     neutral_features,
 )
 from aligner.align.paragraphs import pair_paragraphs
-from aligner.align.search import bead_shapes
+from aligner.align.search import bead_shapes, gap_shapes
 from aligner.align.sections import align_sections
 from aligner.align.signals import EITHER, INSIDE, OUTSIDE, find_anchors, quote_states
 
@@ -51,6 +51,7 @@ __all__ = [
     "band_dp",
     "bead_quality",
     "bead_shapes",
+    "gap_shapes",
     "boundary_fit",
     "find_anchors",
     "neutral_features",

@@ -12,7 +12,7 @@ from aligner.align.features import edge_texts, embed_runs, hubness, side_gaps, s
 from aligner.align.kernel import ANY_PARAGRAPH, Features, Weights, band_dp, bead_quality
 from aligner.align.paragraphs import length_scale, pair_paragraphs
 from aligner.align.refine import refine, spans_from_shapes
-from aligner.align.search import band_around, bead_shapes, one_to_one_path
+from aligner.align.search import band_around, bead_shapes, gap_shapes, one_to_one_path
 from aligner.align.signals import anchor_index, find_anchors, quote_states
 from aligner.config import AlignConfig
 from aligner.data import Bead, Sentence
@@ -105,7 +105,7 @@ def _align_sentences(
         (features.partners, features.tgt_paragraphs), weights, config,
     )
     low, high = band_around(nodes_i, nodes_j, len(src), len(tgt), config.fine_band)
-    shapes = np.array(bead_shapes(config.max_align), dtype=np.int64)
+    shapes = np.array(bead_shapes(config.max_align) + gap_shapes(config.max_align), dtype=np.int64)
     shapes = shapes[(shapes[:, 0] <= max_run) & (shapes[:, 1] <= max_run)]
     path, _ = band_dp(features, shapes, low, high, config.skip_cost, weights)
 

@@ -199,8 +199,11 @@ def band_dp(
     Node (i, j) means i source and j target sentences are consumed; row i stores only
     columns band_low[i]..band_high[i], so memory is the band's area, not n × m.
     A bead's gain is its quality times (sentence count / 2) ** weights.size_exponent, so a
-    merge must be about as good per sentence as the beads it replaces; a skip costs
-    `skip_cost`.
+    merge must be about as good per sentence as the beads it replaces. A gap (a skip
+    shape, a-0 or 0-b) costs `skip_cost` whatever its length, but a gap of several
+    sentences may not cross a paragraph boundary: a translator leaves out or adds a
+    passage, and charging each of its sentences made folding the passage into the beads
+    around it cheaper than leaving it alone.
     """
     rows = band_low.shape[0]
     offsets = np.zeros(rows + 1, dtype=np.int64)
@@ -225,6 +228,13 @@ def band_dp(
                 if previous == -np.inf:
                     continue
                 if src_size == 0 or tgt_size == 0:
+                    gap = src_size + tgt_size
+                    if gap > 1 and (
+                        features.src_breaks[gap - 1, pi]
+                        if src_size
+                        else features.tgt_breaks[gap - 1, pj]
+                    ):
+                        continue
                     step = -skip_cost
                 else:
                     quality = _quality_ending_at(

@@ -40,11 +40,17 @@ class Span(NamedTuple):
 
 
 def spans_from_shapes(shapes: np.ndarray) -> list[Span]:
-    """The spans of a path given as (src_size, tgt_size) steps from (0, 0)."""
+    """The spans of a path given as (src_size, tgt_size) steps from (0, 0); a gap of
+    several sentences becomes one span per sentence, as every unaligned sentence is a
+    bead of its own."""
     spans = []
     i = j = 0
     for src_size, tgt_size in shapes:
-        spans.append(Span(i, int(src_size), j, int(tgt_size)))
+        if src_size and tgt_size:
+            spans.append(Span(i, int(src_size), j, int(tgt_size)))
+        else:
+            spans.extend(Span(i + k, 1, j, 0) for k in range(int(src_size)))
+            spans.extend(Span(i, 0, j + k, 1) for k in range(int(tgt_size)))
         i += int(src_size)
         j += int(tgt_size)
     return spans

@@ -23,6 +23,12 @@ def bead_shapes(max_align: int) -> list[tuple[int, int]]:
     return shapes
 
 
+def gap_shapes(max_align: int) -> list[tuple[int, int]]:
+    """Runs of 2..max_align unaligned sentences on one side, each one gap of the fine
+    pass (see `band_dp`); `bead_shapes` has the single skips."""
+    return [shape for size in range(2, max_align + 1) for shape in ((size, 0), (0, size))]
+
+
 def band_around(
     nodes_i: np.ndarray, nodes_j: np.ndarray, rows: int, columns: int, width: int
 ) -> tuple[np.ndarray, np.ndarray]:
