@@ -79,12 +79,9 @@ class AlignConfig:
     paragraph_pair_threshold: float = 0.1
     """Normalised similarity two paragraphs need to be paired."""
     omission_gain: float = 0.03
-    """Edge sentences of a merged bead are left unaligned when the bead without them is
-    better by more than this per sentence (a large value switches the check off)."""
-    stretch_min: int = 2
-    """On the side with more sentences, edge sentences are left unaligned only in
-    stretches of at least this many (0: that side is not questioned). The side with fewer
-    sentences is questioned sentence by sentence."""
+    """Edge sentences of a merged bead, on the side with fewer sentences, are left
+    unaligned when the bead without them is better by more than this per sentence (a
+    large value switches the check off)."""
     score_slope: float = 4.8
     """Slope of the logistic map from bead quality to confidence."""
     score_offset: float = -0.07

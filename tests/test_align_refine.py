@@ -1,9 +1,9 @@
-"""The second look at the dynamic programme's path (`aligner.align.refine`): a Chinese
-sentence without translation that the programme merged into a neighbour's bead is left
-unaligned, on the side with fewer sentences sentence by sentence, on the other side only
-as a stretch of `stretch_min` or more. Built on `BagOfIdsEmbedder`, where sentence k
-on both sides is a perfect pair; a high `skip_cost` makes the programme merge the
-untranslated sentence, so the refinement has something to undo."""
+"""The second look at the dynamic programme's path (`aligner.align.refine`): Chinese
+sentences without translation that the programme merged into a neighbour's bead are left
+unaligned, and only on the side with fewer sentences; and the programme's own gaps for an
+untranslated passage. Built on `BagOfIdsEmbedder`, where sentence k on both sides is a
+perfect pair; a high `skip_cost` makes the programme merge the untranslated sentence, so
+the refinement has something to undo."""
 
 from __future__ import annotations
 
@@ -71,27 +71,18 @@ def test_the_side_with_more_sentences_is_not_questioned() -> None:
 
 def test_an_untranslated_stretch_folded_into_one_bead_is_left_unaligned_whole() -> None:
     """Three Chinese sentences without translation ride in one bead; all three are left
-    unaligned, not just the outermost."""
-    zh = sentences([0, 1, 7, 8, 9, 2, 3], "zh") + [Sentence("<4> <5>。", "zh")]
-    en = sentences([0, 1, 2, 3, 4, 5], "en")
-    merged = align(zh, en, BagOfIdsEmbedder(10), NO_REFINEMENT)
+    unaligned, not just the outermost. The English splits three sentences in two, so the
+    Chinese side has no more sentences."""
+    zh = sentences([0, 1, 7, 8, 9, 2, 3], "zh") + [
+        Sentence(f"<{k}> <{k + 1}>。", "zh") for k in (4, 10, 12)
+    ]
+    en = sentences([0, 1, 2, 3, 4, 5, 10, 11, 12, 13], "en")
+    merged = align(zh, en, BagOfIdsEmbedder(14), NO_REFINEMENT)
     assert any(len(bead.src) >= 3 and bead.tgt for bead in merged)
-    beads = align(zh, en, BagOfIdsEmbedder(10), MERGING)
+    beads = align(zh, en, BagOfIdsEmbedder(14), MERGING)
     assert pairs(beads) == [
         ((0,), (0,)), ((1,), (1,)), ((2,), ()), ((3,), ()), ((4,), ()),
-        ((5,), (2,)), ((6,), (3,)), ((7,), (4, 5)),
-    ]
-
-
-def test_an_added_stretch_on_the_side_with_more_sentences_is_left_unaligned() -> None:
-    """Two English sentences without original are a stretch, not a speech tag: that side
-    loses them, though it keeps a single added sentence (the test above)."""
-    zh, en = sentences([0, 1, 2, 3], "zh"), sentences([0, 1, 8, 9, 2, 3], "en")
-    kept = align(zh, en, BagOfIdsEmbedder(10), dataclasses.replace(MERGING, stretch_min=0))
-    assert any({2, 3} <= set(bead.tgt) and bead.src for bead in kept)
-    beads = align(zh, en, BagOfIdsEmbedder(10), MERGING)
-    assert pairs(beads) == [
-        ((0,), (0,)), ((1,), (1,)), ((), (2,)), ((), (3,)), ((2,), (4,)), ((3,), (5,)),
+        ((5,), (2,)), ((6,), (3,)), ((7,), (4, 5)), ((8,), (6, 7)), ((9,), (8, 9)),
     ]
 
 
@@ -113,7 +104,7 @@ def test_a_crossing_pair_is_one_two_two_bead() -> None:
 @settings(max_examples=40, deadline=None)
 @given(
     st.lists(st.sampled_from(["pair", "zh-only", "en-only", "split"]), min_size=1, max_size=14),
-    st.sampled_from([MERGING, AlignConfig(), dataclasses.replace(MERGING, stretch_min=3)]),
+    st.sampled_from([MERGING, AlignConfig(), dataclasses.replace(MERGING, skip_cost=0.3)]),
 )
 def test_every_sentence_is_kept_once_and_in_order(plan: list[str], config: AlignConfig) -> None:
     """Whatever the refinement leaves unaligned, no sentence is lost, repeated or moved."""
@@ -138,7 +129,7 @@ def test_an_untranslated_passage_is_one_gap_not_folded_into_its_neighbours() -> 
     refinement is off, so this is the programme's own choice."""
     zh = sentences([*range(6), 20, 21, 22, 23, 24, *range(6, 12)], "zh")
     en = sentences(range(12), "en")
-    config = AlignConfig(boundary_weight=0.0, omission_gain=9.0, stretch_min=0)
+    config = AlignConfig(boundary_weight=0.0, omission_gain=9.0)
     beads = align(zh, en, BagOfIdsEmbedder(25), config)
     assert pairs(beads) == [
         *(((k,), (k,)) for k in range(6)),

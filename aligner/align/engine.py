@@ -110,9 +110,9 @@ def _align_sentences(
     path, _ = band_dp(features, shapes, low, high, config.skip_cost, weights)
 
     beads = []
-    source_has_fewer = len(src) <= len(tgt)
+    question_source = len(src) <= len(tgt)
     for i, src_size, j, tgt_size in refine(
-        spans_from_shapes(shapes[path]), features, weights, config, source_has_fewer
+        spans_from_shapes(shapes[path]), features, weights, config, question_source
     ):
         if src_size and tgt_size:
             quality = bead_quality(features, i, src_size, j, tgt_size, weights)

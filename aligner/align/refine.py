@@ -1,20 +1,18 @@
 """A second look at the path the dynamic programme chose: sentences without a translation.
 
-The programme charges `skip_cost` for a sentence left unaligned but almost nothing for
-one that rides along in a neighbour's bead, so a sentence the translator left out ends up
-merged with its neighbour, and an untranslated stretch of several sentences is folded
-into the beads around it. Here each merged bead is asked whether some of its first or
-last sentences on one side add nothing: if the bead is clearly better without them, they
-are left unaligned. Only vectors the engine already has are read (the run vectors of
+The programme charges `skip_cost` for a gap left unaligned but almost nothing for a
+sentence that rides along in a neighbour's bead, so a sentence the translator left out
+ends up merged with its neighbour, and part of an untranslated passage may be folded into
+the beads around it. Here each merged bead is asked whether some of its first or last
+sentences on one side add nothing: if the bead is clearly better without them, they are
+left unaligned. Only vectors the engine already has are read (the run vectors of
 sub-beads).
 
-The side with fewer sentences, where a sentence is a whole thought, is questioned
-sentence by sentence. The other side splits a thought into parts of which some add
-little on their own (a speech tag, "Yes."): on MAC-Dev single sentences dropped there
-were right far more often than added, and on the Bible, whose Chinese side has more
-sentences, dropping single Chinese sentences removed 24 right ones (docs/tuning.md). So
-that side loses only stretches of at least `stretch_min` sentences, which is what an
-untranslated passage or a passage moved elsewhere leaves behind.
+Only the side with fewer sentences is questioned, where a sentence is a whole thought.
+The other side splits a thought into parts of which some add little on their own (a
+speech tag, "Yes."): on MAC-Dev the test on the English side removed right sentences far
+more often than it found added ones, and on the Bible, whose Chinese side has more
+sentences, the test on the Chinese side removed 24 right ones (docs/tuning.md).
 """
 
 from __future__ import annotations
@@ -61,52 +59,35 @@ def refine(
     features: Features,
     weights: Weights,
     config: AlignConfig,
-    source_has_fewer: bool,
+    question_source: bool,
 ) -> list[Span]:
-    """The path with untranslated edge sentences of merged beads left unaligned: single
-    sentences on the side with fewer sentences (the source if `source_has_fewer`), then
-    stretches of at least `stretch_min` on the other side."""
-    refined = [
-        part
-        for span in spans
-        for part in _without_untranslated_edges(
-            span, features, weights, config, source_has_fewer, 1
-        )
-    ]
-    if config.stretch_min < 1:
-        return refined
+    """The path with untranslated edge sentences of merged beads left unaligned, on the
+    source side if `question_source`, else on the target side."""
     return [
         part
-        for span in refined
-        for part in _without_untranslated_edges(
-            span, features, weights, config, not source_has_fewer, config.stretch_min
-        )
+        for span in spans
+        for part in _without_untranslated_edges(span, features, weights, config, question_source)
     ]
 
 
 def _without_untranslated_edges(
-    span: Span,
-    features: Features,
-    weights: Weights,
-    config: AlignConfig,
-    question_source: bool,
-    fewest: int,
+    span: Span, features: Features, weights: Weights, config: AlignConfig, question_source: bool
 ) -> list[Span]:
     """`span`, or the bead without some of its first and last sentences on the questioned
-    side (the source if `question_source`), at least `fewest` of them, those left
-    unaligned, when the smaller bead's quality is higher by more than `omission_gain` per
-    sentence dropped; the best such smaller bead wins. Dropping several at once lets a
-    whole untranslated stretch that the programme folded into one bead fall away: each of
-    its sentences alone dilutes the run vector too little to be worth dropping."""
+    side, those left unaligned, when the smaller bead's quality is higher by more than
+    `omission_gain` per sentence dropped; the best such smaller bead wins. Dropping several
+    at once lets an untranslated stretch that the programme folded into one bead fall
+    away: each of its sentences alone dilutes the run vector too little to be worth
+    dropping."""
     i, a, j, b = span
     size = a if question_source else b
-    if not (a and b) or size <= fewest:
+    if not (a and b) or size < 2:
         return [span]
     best_score = bead_quality(features, *span, weights)
     best_cut = (0, 0)
     for first in range(size):
         for last in range(size - first):
-            if first + last < fewest:
+            if first == last == 0:
                 continue
             kept = (
                 Span(i + first, a - first - last, j, b)
