@@ -32,7 +32,8 @@ class AlignConfig:
     and clause cut, so the vectors are those of the texts. False (`--fast`) pools the
     sentences' features as they are: cheaper, a little less accurate (`docs/speed.md`)."""
     skip_cost: float = 0.12
-    """What leaving one sentence unaligned costs."""
+    """What leaving a gap unaligned costs: one sentence, or up to `max_align` sentences in
+    a row on one side within one paragraph."""
     length_weight: float = 0.15
     """Weight of the squared log ratio of a bead's two lengths (measured against the
     document's own zh/en character ratio)."""
