@@ -10,7 +10,9 @@ each chapter (a quarter, half and three quarters of the way through), a block of
 - `moved`: the block's English is moved after the English of the bead `--distance`
   beads further on, so its translation is still there, but out of order.
 
-The unchanged chapters are the reference.
+The unchanged chapters are the reference. A second table does the same at a larger
+scale on another kind of text: Bible 001 (en→zh) with the Chinese of 100 and then 300
+consecutive verses from verse 2,000 cut (`--bible-blocks`).
 
 A monotone alignment cannot pair a moved block with its Chinese without leaving the
 beads it jumped over unaligned, so the best it can do in all three cases is to leave the
@@ -37,6 +39,7 @@ from _common import (
     benchmark_parser,
     config_from,
     embedder_from,
+    load_bible,
     load_mac_dev,
     write_results,
 )
@@ -44,7 +47,9 @@ from rich.console import Console
 from rich.table import Table
 
 from aligner.align import align
+from aligner.config import AlignConfig
 from aligner.data import Bead, Sentence
+from aligner.embed import Embedder
 from aligner.evaluate import evaluate
 
 CASES = ("unchanged", "zh-only", "en-only", "moved")
@@ -115,6 +120,8 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=6, help="beads per changed block")
     parser.add_argument("--distance", type=int, default=20,
                         help="beads a moved block's English jumps over")
+    parser.add_argument("--bible-blocks", type=int, nargs="*", default=[100, 300],
+                        metavar="VERSES", help="Bible 001 blocks to cut (none: skip the Bible)")
     add_config_options(parser)
     args = parser.parse_args()
     embedder = embedder_from(args)
@@ -159,7 +166,34 @@ def main() -> None:
         )
     console.print(f"MAC-Dev with a block of {args.size} beads changed, {embedder.name}")
     console.print(table)
+    results["bible"] = bible_blocks(args.bible_blocks, embedder, config, console)
     write_results(args, results, config)
+
+
+def bible_blocks(
+    sizes: list[int], embedder: Embedder, config: AlignConfig, console: Console
+) -> dict[str, Any]:
+    """Bible 001 with the Chinese of `size` verses from verse 2,000 cut, for each size."""
+    document = load_bible("001")
+    table = Table("verses cut", "en left unaligned", "pair precision", "wrong pairs",
+                  "exact-bead F1")
+    found: dict[str, Any] = {}
+    for size in [0, *sizes]:
+        changed = change(document.src, document.tgt, document.gold, "zh-only", 2000, size, 0)
+        test = align(changed.src, changed.tgt, embedder, config)
+        aligned = {i for bead in test if bead.tgt for i in bead.src}
+        pairs = {(i, j) for bead in test for i in bead.src for j in bead.tgt}
+        right = len(pairs & changed.links)
+        scores = evaluate([changed.gold], [test])
+        left = len(changed.stretch_src - aligned)
+        found[str(size)] = {"en": len(changed.stretch_src), "en_left": left,
+                            "pairs": len(pairs), "pairs_right": right, **scores}
+        table.add_row(str(size), f"{left}/{len(changed.stretch_src)}",
+                      f"{right / len(pairs):.4f}", str(len(pairs) - right),
+                      f"{scores['f1_bead']:.3f}")
+    console.print("Bible 001 (en→zh) with the Chinese of consecutive verses cut at verse 2,000")
+    console.print(table)
+    return found
 
 
 if __name__ == "__main__":
