@@ -82,14 +82,16 @@ def change(
     src: list[Sentence], tgt: list[Sentence], gold: list[Bead], case: str, start: int,
     size: int, distance: int,
 ) -> Changed:
-    """The chapter with the block of `size` beads from `start` changed as `case` says."""
+    """The document with the block of `size` beads from `start` changed as `case` says:
+    "zh-only" cuts the block's target side, "en-only" its source side (named for MAC-Dev,
+    whose source is Chinese), "moved" moves its target side."""
     block = gold[start:start + size]
     block_src = [i for bead in block for i in bead.src]
     block_tgt = [j for bead in block for j in bead.tgt]
-    src_order = [i for i in range(len(src)) if case != "en-only" or i not in block_src]
-    tgt_order = [j for j in range(len(tgt)) if j not in block_tgt]
-    if case == "en-only":
-        tgt_order = list(range(len(tgt)))
+    cut_src = set(block_src) if case == "en-only" else set()
+    cut_tgt = set(block_tgt) if case in ("zh-only", "moved") else set()
+    src_order = [i for i in range(len(src)) if i not in cut_src]
+    tgt_order = [j for j in range(len(tgt)) if j not in cut_tgt]
     if case == "moved":
         landing = gold[start + size + distance - 1].tgt[-1]
         at = tgt_order.index(landing) + 1
@@ -112,6 +114,29 @@ def change(
     monotone = [bead for bead in monotone if bead.src or bead.tgt]
     return Changed([src[i] for i in src_order], [tgt[j] for j in tgt_order], monotone, links,
                    stretch_src, stretch_tgt)
+
+
+@dataclass
+class Measured:
+    """One changed document aligned: its beads, the stretch's sentences left unaligned on
+    each side, and the aligned sentence pairs, all and right."""
+
+    test: list[Bead]
+    src_left: int
+    tgt_left: int
+    pairs: int
+    pairs_right: int
+
+
+def measure(changed: Changed, embedder: Embedder, config: AlignConfig) -> Measured:
+    """Align `changed` and count what the tables report."""
+    test = align(changed.src, changed.tgt, embedder, config)
+    aligned_src = {i for bead in test if bead.tgt for i in bead.src}
+    aligned_tgt = {j for bead in test if bead.src for j in bead.tgt}
+    pairs = {(i, j) for bead in test for i in bead.src for j in bead.tgt}
+    return Measured(test, len(changed.stretch_src - aligned_src),
+                    len(changed.stretch_tgt - aligned_tgt), len(pairs),
+                    len(pairs & changed.links))
 
 
 def main() -> None:
@@ -137,24 +162,20 @@ def main() -> None:
         counts = dict.fromkeys(("zh", "zh_left", "en", "en_left", "pairs", "pairs_right"), 0)
         for chapter in MAC_DEV_CHAPTERS:
             document = load_mac_dev(chapter)
-            gold = sorted(document.gold, key=lambda bead: (bead.src or (-1,), bead.tgt or (-1,)))
             size = 0 if case == "unchanged" else args.size
             for place in PLACES[:1] if case == "unchanged" else PLACES:
-                start = block_start(gold, place, size)
-                changed = change(document.src, document.tgt, gold, case, start, size,
-                                 args.distance)
-                test = align(changed.src, changed.tgt, embedder, config)
-                aligned_src = {i for bead in test if bead.tgt for i in bead.src}
-                aligned_tgt = {j for bead in test if bead.src for j in bead.tgt}
-                pairs = {(i, j) for bead in test for i in bead.src for j in bead.tgt}
+                start = block_start(document.gold, place, size)
+                changed = change(document.src, document.tgt, document.gold, case, start,
+                                 size, args.distance)
+                measured = measure(changed, embedder, config)
                 counts["zh"] += len(changed.stretch_src)
-                counts["zh_left"] += len(changed.stretch_src - aligned_src)
+                counts["zh_left"] += measured.src_left
                 counts["en"] += len(changed.stretch_tgt)
-                counts["en_left"] += len(changed.stretch_tgt - aligned_tgt)
-                counts["pairs"] += len(pairs)
-                counts["pairs_right"] += len(pairs & changed.links)
+                counts["en_left"] += measured.tgt_left
+                counts["pairs"] += measured.pairs
+                counts["pairs_right"] += measured.pairs_right
                 golds.append(changed.gold)
-                tests.append(test)
+                tests.append(measured.test)
         scores = evaluate(golds, tests)
         precision = counts["pairs_right"] / counts["pairs"]
         results["cases"][case] = {**counts, "pair_precision": precision, **scores}
@@ -179,18 +200,16 @@ def bible_blocks(
                   "exact-bead F1")
     found: dict[str, Any] = {}
     for size in [0, *sizes]:
+        # "zh-only" cuts the target side: here the Chinese, leaving English without it.
         changed = change(document.src, document.tgt, document.gold, "zh-only", 2000, size, 0)
-        test = align(changed.src, changed.tgt, embedder, config)
-        aligned = {i for bead in test if bead.tgt for i in bead.src}
-        pairs = {(i, j) for bead in test for i in bead.src for j in bead.tgt}
-        right = len(pairs & changed.links)
-        scores = evaluate([changed.gold], [test])
-        left = len(changed.stretch_src - aligned)
-        found[str(size)] = {"en": len(changed.stretch_src), "en_left": left,
-                            "pairs": len(pairs), "pairs_right": right, **scores}
-        table.add_row(str(size), f"{left}/{len(changed.stretch_src)}",
-                      f"{right / len(pairs):.4f}", str(len(pairs) - right),
-                      f"{scores['f1_bead']:.3f}")
+        measured = measure(changed, embedder, config)
+        scores = evaluate([changed.gold], [measured.test])
+        found[str(size)] = {"en": len(changed.stretch_src), "en_left": measured.src_left,
+                            "pairs": measured.pairs, "pairs_right": measured.pairs_right,
+                            **scores}
+        table.add_row(str(size), f"{measured.src_left}/{len(changed.stretch_src)}",
+                      f"{measured.pairs_right / measured.pairs:.4f}",
+                      str(measured.pairs - measured.pairs_right), f"{scores['f1_bead']:.3f}")
     console.print("Bible 001 (en→zh) with the Chinese of consecutive verses cut at verse 2,000")
     console.print(table)
     return found
