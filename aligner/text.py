@@ -29,9 +29,6 @@ CJK_TEXT = f"{HAN_RANGES}\u3000-\u303f\uff00-\uffef"
 LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 _LATIN_NAME_PART = r"[A-Za-z][A-Za-z0-9&+\-]*"
-LATIN_NAME = re.compile(_LATIN_NAME_PART + r"[A-Za-z0-9]")
-"""One Latin-script name token (`SenseTime`, `R&D`, `COVID-19`): rare inside Chinese text,
-so a name found on both sides of a bead is evidence that they translate each other."""
 LATIN_NAME_RUN = re.compile(f"{_LATIN_NAME_PART}(?: {_LATIN_NAME_PART})*")
 """A run of space-separated Latin name tokens inside Chinese text (`Wang Xiaogang`)."""
 KANA = re.compile("[\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f]")

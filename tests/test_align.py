@@ -1,6 +1,6 @@
 """The alignment engine end to end: hand-checked merges and insertions with the real
 embedder, structural guarantees, and paragraph pairing in mixed documents. The numba
-kernel is pinned in test_align_kernel.py, anchors and quote states in
+kernel is pinned in test_align_kernel.py, numbers and quote states in
 test_align_signals.py."""
 
 from __future__ import annotations
@@ -111,6 +111,20 @@ def test_long_input_goes_through_coarse_pass_and_finds_deletions() -> None:
     assert_well_formed(beads, count, count - len(dropped))
     assert {bead.src[0] for bead in beads if not bead.tgt} == dropped
     assert all(len(bead.src) == len(bead.tgt) == 1 for bead in beads if bead.tgt)
+
+
+def test_a_row_left_out_of_a_numbered_list_stays_unaligned(embedder: Embedder) -> None:
+    """Rows that differ only in their numbers embed almost alike, so without the numbers
+    the row the translator left out is merged with its neighbour."""
+    months = [12, 18, 24, 36, 48, 60, 14, 30, 42, 54, 20, 27]
+    zh = sentences([f"第{10 + k}条规定，合同期限为{m}个月。" for k, m in enumerate(months)], "zh")
+    en = sentences([
+        f"Article {10 + k} provides that the term of the contract is {m} months."
+        for k, m in enumerate(months) if k != 7
+    ], "en")
+    expected = [((k,), (k - (k > 7),)) if k != 7 else ((7,), ()) for k in range(12)]
+    assert pairs(align(zh, en, embedder)) == expected
+    assert pairs(align(zh, en, embedder, AlignConfig(number_weight=0.0))) != expected
 
 
 def test_paragraph_boundaries_are_not_merged_across() -> None:

@@ -18,10 +18,11 @@ from aligner.align import (
     bead_shapes,
     gap_shapes,
     neutral_features,
+    number_disagreement,
 )
 
 HEAVY = Weights(
-    length=0.1, paragraph=5.0, anchor=5.0, size_exponent=0.25, partner=5.0, quote=5.0,
+    length=0.1, paragraph=5.0, numbers=5.0, size_exponent=0.25, partner=5.0, quote=5.0,
     boundary=5.0, length_smoothing=8.0,
 )
 """Every signal weighted so that it would dominate a bead's quality if it applied."""
@@ -54,13 +55,32 @@ def test_quote_penalty_is_charged_when_a_bead_ends_in_speech_on_one_side_only() 
         tgt_quotes=np.array([OUTSIDE, OUTSIDE, EITHER, OUTSIDE], dtype=np.int8),
     )
     weights = Weights(
-        length=0.1, paragraph=0.2, anchor=0.1, size_exponent=0.25, partner=0.0, quote=0.3,
+        length=0.1, paragraph=0.2, numbers=0.1, size_exponent=0.25, partner=0.0, quote=0.3,
         boundary=0.0, length_smoothing=8.0,
     )
     assert bead_quality(features, 0, 1, 0, 1, weights) == pytest.approx(1.0 - 0.3)
     assert bead_quality(features, 1, 1, 1, 1, weights) == pytest.approx(1.0)
     assert bead_quality(features, 0, 1, 1, 1, weights) == pytest.approx(1.0)
     assert bead_quality(features, 2, 1, 2, 1, weights) == pytest.approx(1.0)
+
+
+def test_number_disagreement_is_the_share_of_numbers_one_side_lacks() -> None:
+    """Numbers 0 and 1 in source sentence 0, 1 in source 1, none in source 2; target 0
+    writes 1 twice and 2, target 1 writes 0. Repeats count once; a side without numbers
+    is no evidence."""
+    unit = np.ones((2, 3, 4)) / 2.0
+    features = neutral_features(unit, unit, np.zeros((2, 3)), np.zeros((2, 3)))._replace(
+        src_number_pointers=np.array([0, 2, 3, 3]), src_numbers=np.array([0, 1, 1]),
+        tgt_number_pointers=np.array([0, 3, 4, 4]), tgt_numbers=np.array([1, 1, 2, 0]),
+    )
+    weights = HEAVY._replace(numbers=0.3)
+    assert number_disagreement(features, 0, 1, 0, 1) == pytest.approx(2 / 3)
+    assert number_disagreement(features, 0, 2, 0, 2) == pytest.approx(1 / 3)
+    assert number_disagreement(features, 1, 1, 0, 1) == pytest.approx(1 / 2)
+    assert number_disagreement(features, 0, 1, 1, 1) == pytest.approx(1 / 2)
+    assert number_disagreement(features, 2, 1, 0, 1) == 0.0
+    assert number_disagreement(features, 0, 1, 2, 1) == 0.0
+    assert bead_quality(features, 0, 1, 0, 1, weights) == pytest.approx(1.0 - 0.3 * 2 / 3)
 
 
 def test_bead_shapes_bound_both_sides_and_their_sum() -> None:
@@ -106,8 +126,7 @@ def test_dp_matches_exhaustive_search(seed: int) -> None:
         vectors = rng.standard_normal((*shape, 8))
         return vectors / np.linalg.norm(vectors, axis=-1, keepdims=True)
 
-    anchors = [(int(rng.integers(rows)), int(rng.integers(columns)))]
-    pointers = np.bincount([i + 1 for i, _ in anchors], minlength=rows + 1).cumsum()
+    src_counts, tgt_counts = rng.integers(0, 3, rows), rng.integers(0, 3, columns)
     features = Features(
         src_vectors=unit(max_run, rows),
         tgt_vectors=unit(max_run, columns),
@@ -119,8 +138,10 @@ def test_dp_matches_exhaustive_search(seed: int) -> None:
         tgt_breaks=rng.random((max_run, columns)) < 0.3,
         partners=np.sort(rng.integers(0, 4, (rows, 2)), axis=1)[:, ::-1 if seed % 2 else 1],
         tgt_paragraphs=rng.integers(0, 4, columns),
-        anchor_pointers=pointers.astype(np.int64),
-        anchor_targets=np.array([j for _, j in anchors], dtype=np.int64),
+        src_number_pointers=np.concatenate([[0], np.cumsum(src_counts)]),
+        src_numbers=rng.integers(0, 4, src_counts.sum()),
+        tgt_number_pointers=np.concatenate([[0], np.cumsum(tgt_counts)]),
+        tgt_numbers=rng.integers(0, 4, tgt_counts.sum()),
         src_quotes=rng.integers(0, 3, rows + 1).astype(np.int8),
         tgt_quotes=rng.integers(0, 3, columns + 1).astype(np.int8),
         src_gaps=unit(rows + 1),
@@ -128,7 +149,7 @@ def test_dp_matches_exhaustive_search(seed: int) -> None:
     )
     shapes = bead_shapes(max_run) + gap_shapes(max_run)
     weights = Weights(
-        length=0.1, paragraph=0.2, anchor=0.1, size_exponent=0.25, partner=0.3, quote=0.1,
+        length=0.1, paragraph=0.2, numbers=0.1, size_exponent=0.25, partner=0.3, quote=0.1,
         boundary=0.2, length_smoothing=8.0,
     )
     low = np.zeros(rows + 1, dtype=np.int64)

@@ -1,10 +1,14 @@
-"""Exact signals beside the embeddings: shared anchors and quote states between sentences."""
+"""Exact signals beside the embeddings: numbers written in digits and quote states between
+sentences."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aligner.align import EITHER, INSIDE, OUTSIDE, find_anchors, quote_states
+import pytest
+
+from aligner.align import EITHER, INSIDE, OUTSIDE, number_index, quote_states
+from aligner.align.signals import numbers_of
 from aligner.data import Sentence
 from aligner.text import Lang
 
@@ -13,18 +17,32 @@ def sentences(texts: Sequence[str], lang: Lang) -> list[Sentence]:
     return [Sentence(text, lang, 0) for text in texts]
 
 
-def test_anchors_pair_rare_numbers_and_latin_names() -> None:
-    zh = sentences(["2021年商汤SenseTime发布了新模型。", "天气很好。", "收入为11,494元。"], "zh")
-    en = sentences(["The weather is good.", "In 2021 SenseTime released a new model.",
-                    "Revenue was 11494 yuan, up 5 per cent."], "en")
-    assert find_anchors(zh, en) == [(0, 1), (2, 2)]
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("收入为11,494元，增长1.2万。", {"11494", "12000"}),
+        ("Revenue was 11494 yuan, up 12,000.", {"11494", "12000"}),
+        ("過去4年,商湯累計研發投入超80億人民幣。", {"8000000000"}),
+        ("In the past four years, we invested RMB 8 billion.", {"8000000000"}),
+        ("2019年11月23日发布。", {"2019", "23"}),
+        ("Released on November 23, 2019.", {"2019", "23"}),
+        ("第3条：温度为2.726K，误差0.010。", {"2.726", "0.01"}),
+        ("没有数字。", set()),
+    ],
+)
+def test_numbers_are_amounts_both_languages_write_alike(text: str, numbers: set[str]) -> None:
+    assert numbers_of(text) == numbers
 
 
-def test_anchors_found_in_too_many_sentences_pin_nothing() -> None:
-    common = sentences([f"第{k}段:2021年" for k in range(6)], "zh")
-    everywhere = sentences(["In 2021."] * 6, "en")
-    assert find_anchors(common, everywhere) == []
-    assert len(find_anchors(common, everywhere, max_sentences=6)) == 36
+def test_number_index_gives_both_sides_shared_ids() -> None:
+    zh = sentences(["2021年收入为11,494元。", "天气很好。", "2021年。"], "zh")
+    en = sentences(["The weather is good.", "In 2021 revenue was 11494 yuan, up 12%."], "en")
+    src_pointers, src_ids, tgt_pointers, tgt_ids = number_index(zh, en)
+    zh_numbers = [set(src_ids[a:b].tolist()) for a, b in zip(src_pointers, src_pointers[1:])]
+    en_numbers = [set(tgt_ids[a:b].tolist()) for a, b in zip(tgt_pointers, tgt_pointers[1:])]
+    assert [len(numbers) for numbers in zh_numbers] == [2, 0, 1]
+    assert [len(numbers) for numbers in en_numbers] == [0, 3]
+    assert zh_numbers[2] < zh_numbers[0] < en_numbers[1]
 
 
 def test_quote_states_follow_speech_across_sentences() -> None:

@@ -12,8 +12,8 @@ sentences of the other language (hub-ness normalisation, as in Vecalign; `featur
 plus how well its end fits as a boundary clause by clause (`boundary_fit`), minus a
 length-ratio penalty measured against the document's own zh/en character ratio, minus a
 penalty for spanning a paragraph boundary, minus a penalty for ending inside a quotation
-on one side only, plus a bonus for a shared exact anchor (a number or a Latin-script name
-found on both sides; `signals`). In a mixed document the paragraphs are paired first
+on one side only, minus the share of its numbers written in digits that only one side
+has (when both have some; `signals`). In a mixed document the paragraphs are paired first
 (`pair_paragraphs`) and a bead whose target lies outside its source paragraph's partner
 pays for it. After the programme, a merged bead whose first or last sentence on the
 side with fewer sentences only makes it worse leaves that sentence unaligned, as a
@@ -32,11 +32,12 @@ from aligner.align.kernel import (
     bead_quality,
     boundary_fit,
     neutral_features,
+    number_disagreement,
 )
 from aligner.align.paragraphs import pair_paragraphs
 from aligner.align.search import bead_shapes, gap_shapes
 from aligner.align.sections import align_sections
-from aligner.align.signals import EITHER, INSIDE, OUTSIDE, find_anchors, quote_states
+from aligner.align.signals import EITHER, INSIDE, OUTSIDE, number_index, quote_states
 
 __all__ = [
     "ANY_PARAGRAPH",
@@ -53,8 +54,9 @@ __all__ = [
     "bead_shapes",
     "gap_shapes",
     "boundary_fit",
-    "find_anchors",
+    "number_index",
     "neutral_features",
+    "number_disagreement",
     "pair_paragraphs",
     "quote_states",
 ]

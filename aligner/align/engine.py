@@ -13,7 +13,7 @@ from aligner.align.kernel import ANY_PARAGRAPH, Features, Weights, band_dp, bead
 from aligner.align.paragraphs import length_scale, pair_paragraphs
 from aligner.align.refine import refine, spans_from_shapes
 from aligner.align.search import band_around, bead_shapes, gap_shapes, one_to_one_path
-from aligner.align.signals import anchor_index, find_anchors, quote_states
+from aligner.align.signals import number_index, quote_states
 from aligner.config import AlignConfig
 from aligner.data import Bead, Sentence
 from aligner.embed import Embedder
@@ -133,7 +133,7 @@ def _weights(config: AlignConfig, interleaved: bool) -> Weights:
         paragraph=float(
             config.mixed_paragraph_penalty if interleaved else config.paragraph_penalty
         ),
-        anchor=float(config.anchor_bonus),
+        numbers=float(config.number_weight),
         size_exponent=float(config.size_exponent),
         partner=float(config.partner_penalty) if interleaved else 0.0,
         quote=float(config.quote_penalty),
@@ -173,15 +173,12 @@ def _document_features(
     src_scale, tgt_scale = (1.0, en_scale) if src[0].lang == "zh" else (en_scale, 1.0)
     src_vectors, src_lengths, src_breaks = side_runs(src, src_runs, src_scale, embedded)
     tgt_vectors, tgt_lengths, tgt_breaks = side_runs(tgt, tgt_runs, tgt_scale, embedded)
-    pointers, targets = anchor_index(
-        find_anchors(src, tgt, config.anchor_max_sentences), len(src)
-    )
     features = Features(
         src_vectors, tgt_vectors,
         hubness(src_vectors, tgt_vectors[0], config.hub_sample),
         hubness(tgt_vectors, src_vectors[0], config.hub_sample),
         src_lengths, tgt_lengths, src_breaks, tgt_breaks, partners, tgt_paragraphs,
-        pointers, targets, quote_states(src), quote_states(tgt),
+        *number_index(src, tgt), quote_states(src), quote_states(tgt),
         *side_gaps(src_edges, tgt_edges),
     )
     return features, interleaved

@@ -41,10 +41,12 @@ class Features(NamedTuple):
     """Each source sentence's partner paragraph range (count, 2); low > high for none."""
     tgt_paragraphs: np.ndarray
     """Each target sentence's paragraph."""
-    anchor_pointers: np.ndarray
-    """Anchors as CSR: the anchored targets of source i are
-    anchor_targets[anchor_pointers[i]:anchor_pointers[i + 1]]."""
-    anchor_targets: np.ndarray
+    src_number_pointers: np.ndarray
+    """Numbers as CSR: the number ids of source sentence i are
+    src_numbers[src_number_pointers[i]:src_number_pointers[i + 1]]."""
+    src_numbers: np.ndarray
+    tgt_number_pointers: np.ndarray
+    tgt_numbers: np.ndarray
     src_quotes: np.ndarray
     """Quote state of each gap, (count + 1,); see `quote_states`."""
     tgt_quotes: np.ndarray
@@ -60,8 +62,8 @@ class Weights(NamedTuple):
     """Weight of the squared log length ratio."""
     paragraph: float
     """Charged per side whose run crosses a paragraph boundary."""
-    anchor: float
-    """Added when the bead holds a shared anchor."""
+    numbers: float
+    """Charged times the share of the bead's numbers that only one side has."""
     size_exponent: float
     """A bead's gain is its quality times (sentences / 2) ** size_exponent (`band_dp` only)."""
     partner: float
@@ -84,7 +86,7 @@ def neutral_features(
     partners: np.ndarray | None = None,
     tgt_paragraphs: np.ndarray | None = None,
 ) -> Features:
-    """Features without paragraph crossings, anchors, quotations or clause gaps, for passes
+    """Features without paragraph crossings, numbers, quotations or clause gaps, for passes
     that compare only whole runs (the coarse path, paragraph pairing). Lengths default to
     zero, partners to any paragraph, target paragraphs to paragraph 0."""
     runs, rows = src_vectors.shape[:2]
@@ -97,6 +99,7 @@ def neutral_features(
         np.tile(ANY_PARAGRAPH, (rows, 1)) if partners is None else partners,
         np.zeros(columns, dtype=np.int64) if tgt_paragraphs is None else tgt_paragraphs,
         np.zeros(rows + 1, dtype=np.int64), np.zeros(0, dtype=np.int64),
+        np.zeros(columns + 1, dtype=np.int64), np.zeros(0, dtype=np.int64),
         np.zeros(rows + 1, dtype=np.int8), np.zeros(columns + 1, dtype=np.int8),
         NO_GAPS, NO_GAPS,
     )
@@ -146,7 +149,7 @@ def _quality_ending_at(
     Cosine minus hub-ness, minus the weighted length and paragraph-crossing terms, minus
     the partner penalty (per paragraph that the target lies outside the source sentence's
     partner paragraph range, and once when the source paragraph has no partner), plus the
-    weighted boundary fit, minus the quote penalty, plus the anchor bonus.
+    weighted boundary fit, minus the quote penalty, minus the weighted number disagreement.
     """
     a, b = src_size - 1, tgt_size - 1
     src_vectors, tgt_vectors = features.src_vectors, features.tgt_vectors
@@ -176,12 +179,48 @@ def _quality_ending_at(
     tgt_quote = features.tgt_quotes[tgt_start + tgt_size]
     if src_quote != tgt_quote and src_quote != EITHER and tgt_quote != EITHER:
         quality -= weights.quote
-    pointers, targets = features.anchor_pointers, features.anchor_targets
-    for i in range(src_start, src_start + src_size):
-        for k in range(pointers[i], pointers[i + 1]):
-            if tgt_start <= targets[k] < tgt_start + tgt_size:
-                return quality + weights.anchor
-    return quality
+    return quality - weights.numbers * number_disagreement(
+        features, src_start, src_size, tgt_start, tgt_size
+    )
+
+
+@njit(cache=True)
+def number_disagreement(
+    features: Features, src_start: int, src_size: int, tgt_start: int, tgt_size: int
+) -> float:
+    """The share of the distinct numbers of a bead that only one side writes, or 0 unless
+    both sides write some: a side without digits may spell its numbers out (`一米六零`,
+    `five feet four`) or leave out a list's numbering, which is no evidence either way."""
+    src_ids = features.src_numbers[
+        features.src_number_pointers[src_start]:features.src_number_pointers[src_start + src_size]
+    ]
+    tgt_ids = features.tgt_numbers[
+        features.tgt_number_pointers[tgt_start]:features.tgt_number_pointers[tgt_start + tgt_size]
+    ]
+    if src_ids.shape[0] == 0 or tgt_ids.shape[0] == 0:
+        return 0.0
+    src_distinct = shared = 0
+    for k in range(src_ids.shape[0]):
+        if _first(src_ids, k):
+            src_distinct += 1
+            shared += _contains(tgt_ids, src_ids[k])
+    tgt_distinct = 0
+    for k in range(tgt_ids.shape[0]):
+        tgt_distinct += _first(tgt_ids, k)
+    return 1.0 - shared / (src_distinct + tgt_distinct - shared)
+
+
+@njit(cache=True)
+def _first(ids: np.ndarray, k: int) -> bool:
+    """Whether ids[k] does not occur before k (a bead has a few numbers at most, so a scan
+    costs less than building a set)."""
+    return not _contains(ids[:k], ids[k])
+
+
+@njit(cache=True)
+def _contains(ids: np.ndarray, number: int) -> bool:
+    return bool((ids == number).any())
+
 
 
 @njit(cache=True, fastmath={"reassoc", "nsz", "arcp", "contract"})

@@ -40,7 +40,7 @@ def _paired_units(
     features = neutral_features(*units, partners=src_ranges, tgt_paragraphs=tgt_ids)
     shapes = np.array(bead_shapes(1), dtype=np.int64)
     weights = Weights(
-        length=0.0, paragraph=0.0, anchor=0.0, size_exponent=1.0,
+        length=0.0, paragraph=0.0, numbers=0.0, size_exponent=1.0,
         partner=config.paragraph_distance_cost, quote=0.0, boundary=0.0,
         length_smoothing=config.length_smoothing,
     )

@@ -106,7 +106,7 @@ def one_to_one_path(
         src_lengths[None], tgt_lengths[None], paragraphs[0], paragraphs[1],
     )
     block_weights = weights._replace(
-        paragraph=0.0, anchor=0.0, size_exponent=1.0, quote=0.0, boundary=0.0
+        paragraph=0.0, numbers=0.0, size_exponent=1.0, quote=0.0, boundary=0.0
     )
     path, _ = band_dp(features, shapes, low, high, config.skip_cost, block_weights)
     return path_nodes(shapes, path)

@@ -1,65 +1,67 @@
-"""Exact signals beside the embeddings: shared anchors and the quote state between sentences."""
+"""Exact signals beside the embeddings: the numbers each sentence writes in digits, and
+the quote state between sentences."""
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Sequence
+from decimal import Decimal
 
 import numpy as np
 
-from aligner.config import AlignConfig
 from aligner.data import Sentence
-from aligner.text import LATIN_NAME, quote_marks
+from aligner.text import quote_marks
 
 OUTSIDE, INSIDE, EITHER = 0, 1, 2
 """Quote state of the gap after a sentence: in running speech, outside it, or either (a
 quote closes and the next sentence opens one at once, as around an English speech tag)."""
 
-_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_MULTIPLIERS = {
+    "万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8, "万亿": 10**12, "萬億": 10**12,
+    "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12,
+}
+_NUMBER = re.compile(
+    r"(\d[\d,]*(?:\.\d+)?)\s*(万亿|萬億|[万萬亿億]|thousand|million|billion|trillion)?(月)?",
+    re.IGNORECASE,
+)
+"""A number in digits, the word that multiplies it (Chinese counts in 万 and 亿, English
+in thousands and millions, so `80亿` is `8 billion`), and 月 after a month's number."""
 
 
-def _anchor_tokens(text: str, with_names: bool) -> set[str]:
-    numbers = {match.replace(",", "") for match in _NUMBER.findall(text)}
-    tokens = {number for number in numbers if len(number.replace(".", "")) >= 2}
-    if with_names:
-        tokens.update(name.casefold() for name in LATIN_NAME.findall(text))
-    return tokens
+def numbers_of(text: str) -> set[str]:
+    """The amounts written in digits in `text`, as canonical decimals: thousands
+    separators dropped and multiplier words applied (`1.2万` and `12,000` are both
+    `12000`). Left out: numbers of one digit without a multiplier, which English style
+    spells out (`4年` is `four years`), and Chinese month numbers, which English names
+    (`11月` is `November`)."""
+    amounts = set()
+    for digits, multiplier, month in _NUMBER.findall(text):
+        digits = digits.rstrip(",").replace(",", "")
+        if month or (not multiplier and len(digits.replace(".", "")) < 2):
+            continue
+        amount = Decimal(digits) * _MULTIPLIERS.get(multiplier.lower(), 1)
+        amounts.add(f"{amount.normalize():f}")
+    return amounts
 
 
-def find_anchors(
-    src: Sequence[Sentence],
-    tgt: Sequence[Sentence],
-    max_sentences: int = AlignConfig.anchor_max_sentences,
-) -> list[tuple[int, int]]:
-    """Sentence pairs sharing a rare number or Latin name (names are taken from the zh side,
-    where Latin script is rare enough to be meaningful); a token found in more than
-    `max_sentences` sentences on one side is too common to pin a pair."""
-    src_is_zh = bool(src) and src[0].lang == "zh"
-    src_tokens = [_anchor_tokens(sentence.text, src_is_zh) for sentence in src]
-    tgt_tokens = [_anchor_tokens(sentence.text, not src_is_zh) for sentence in tgt]
-    zh_vocabulary = set().union(*(src_tokens if src_is_zh else tgt_tokens))
-    src_where: dict[str, list[int]] = defaultdict(list)
-    tgt_where: dict[str, list[int]] = defaultdict(list)
-    for where, token_sets in ((src_where, src_tokens), (tgt_where, tgt_tokens)):
-        for index, tokens in enumerate(token_sets):
-            for token in tokens & zh_vocabulary:
-                where[token].append(index)
-    pairs: set[tuple[int, int]] = set()
-    for token, src_ids in src_where.items():
-        tgt_ids = tgt_where.get(token, [])
-        if tgt_ids and max(len(src_ids), len(tgt_ids)) <= max_sentences:
-            pairs.update((i, j) for i in src_ids for j in tgt_ids)
-    return sorted(pairs)
-
-
-def anchor_index(anchors: list[tuple[int, int]], src_count: int) -> tuple[np.ndarray, np.ndarray]:
-    """Anchors as CSR arrays: targets of source i are targets[pointers[i]:pointers[i + 1]]."""
-    pointers = np.zeros(src_count + 1, dtype=np.int64)
-    for i, _ in anchors:
-        pointers[i + 1] += 1
-    targets = np.array([j for _, j in anchors], dtype=np.int64)
-    return np.cumsum(pointers), targets
+def number_index(
+    src: Sequence[Sentence], tgt: Sequence[Sentence]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each sentence's numbers as ids shared by both sides, in CSR arrays per side
+    (pointers, ids): the numbers of source sentence i are
+    src_ids[src_pointers[i]:src_pointers[i + 1]]."""
+    vocabulary: dict[str, int] = {}
+    sides = []
+    for sentences in (src, tgt):
+        pointers = [0]
+        ids: list[int] = []
+        for sentence in sentences:
+            numbers = sorted(numbers_of(sentence.text))
+            ids.extend(vocabulary.setdefault(number, len(vocabulary)) for number in numbers)
+            pointers.append(len(ids))
+        sides.append((np.array(pointers, dtype=np.int64), np.array(ids, dtype=np.int64)))
+    (src_pointers, src_ids), (tgt_pointers, tgt_ids) = sides
+    return src_pointers, src_ids, tgt_pointers, tgt_ids
 
 
 def quote_states(sentences: Sequence[Sentence]) -> np.ndarray:
