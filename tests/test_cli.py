@@ -99,6 +99,17 @@ def test_title_pairs_with_its_translation_printed_before_it(
     assert len(mastheads) == 2 and all(row["en"] == "" for row in mastheads)
 
 
+def test_the_introduction_does_not_take_the_masthead_paragraph_after_it(
+    interview_rows: list[dict[str, str]],
+) -> None:
+    """The English masthead (`《IP PEOPLE》 Issue 1`, `Editor:Wei Lyu`) follows the
+    introduction's translation in a paragraph of its own; a bead that took it would cross
+    a paragraph of a mixed document (`mixed_paragraph_penalty`)."""
+    intro = row_with(interview_rows, "en", "Recently, IP PEOPLE had an in-depth conversation")
+    assert intro["en"].endswith("and the AI development in China.")
+    assert intro["type"] == "1-2"
+
+
 def test_an_r_and_d_sentence_end_keeps_two_one_to_one_pairs(
     interview_rows: list[dict[str, str]],
 ) -> None:
