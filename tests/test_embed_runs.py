@@ -135,12 +135,12 @@ class _RunsFromTexts(BagOfIdsEmbedder):
 
     def encode_runs(
         self, texts: Sequence[str], joiner: str, max_run: int, clauses: Sequence[str] = (),
-        exact: bool = True, sizes: int = 0,
+        exact: bool = True, room: int = 0,
     ) -> tuple[np.ndarray, np.ndarray]:
         self.calls += 1
         runs = [joiner.join(texts[start : start + size]) for size in range(1, max_run + 1)
                 for start in range(len(texts) - size + 1)]
-        return stack_runs(self.encode(runs), len(texts), max_run, sizes), self.encode(
+        return stack_runs(self.encode(runs), len(texts), max_run, room), self.encode(
             list(clauses))
 
 

@@ -156,7 +156,7 @@ def _document_features(
     if config.boundary_weight:
         clause_texts = edge_texts(src, config) + edge_texts(tgt, config)
     src_runs, tgt_runs, src_edges, tgt_edges = embed_runs(
-        embedder, (src, tgt), (embedded, max_run), clause_texts, config.pool_run_states,
+        embedder, (src, tgt), embedded, max_run, clause_texts, config.pool_run_states,
         config.exact_runs,
     )
     src_paragraphs = np.array([sentence.paragraph for sentence in src], dtype=np.int64)

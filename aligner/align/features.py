@@ -18,14 +18,15 @@ from aligner.text import join_sentences, non_space_length
 def embed_runs(
     embedder: Embedder,
     sides: tuple[Sequence[Sentence], Sequence[Sentence]],
-    sizes: tuple[int, int],
+    embedded: int,
+    max_run: int,
     clause_texts: list[str],
     pooled: bool,
     exact: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Vectors of the runs of 1..`embedded` sentences of each side, as (`max_run`, count,
-    dim) with `sizes` = (embedded, max_run): [k, start] is the run of k + 1 sentences from
-    start, zero past the end and for the longer runs `side_runs` derives in place; then
+    dim): [k, start] is the run of k + 1 sentences from start, zero past the end and for
+    the longer runs `side_runs` derives in place; then
     the vectors of each side's part of `clause_texts` (`edge_texts` of both sides, or none).
 
     With `pooled`, an embedder that has `encode_runs` (the default model) builds the runs
@@ -34,7 +35,6 @@ def embed_runs(
     `embedded` times that. Not `exact`, the pooled vectors skip the tokens near joins.
     """
     src, tgt = sides
-    embedded, max_run = sizes
     clause_count = 2 * len(src) if clause_texts else 0
     encode_runs = getattr(embedder, "encode_runs", None) if pooled else None
 

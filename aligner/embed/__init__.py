@@ -36,7 +36,7 @@ DEFAULT_MODEL = "use-multilingual-v3"
 class Embedder(Protocol):
     """Turns texts into L2-normalised float32 row vectors.
 
-    An embedder may also have `encode_runs(texts, joiner, max_run, clauses, exact, sizes)`,
+    An embedder may also have `encode_runs(texts, joiner, max_run, clauses, exact, room)`,
     returning the vectors of every run of 1..max_run consecutive texts, laid out as
     `stack_runs` lays them out, and of `clauses`, without embedding each run's text (not
     `exact`: approximately); the default model does (`UniversalSentenceEncoder.encode_runs`)
@@ -76,13 +76,13 @@ def runs_of_texts(texts: Sequence[str], joiner: str, max_run: int) -> list[str]:
     ]
 
 
-def stack_runs(flat: np.ndarray, count: int, max_run: int, sizes: int = 0) -> np.ndarray:
+def stack_runs(flat: np.ndarray, count: int, max_run: int, room: int = 0) -> np.ndarray:
     """Vectors of the runs of 1..`max_run` of `count` texts, given flat (all runs of one
-    size after another, the order of `runs_of_texts`), laid out as (`sizes` or
-    `max_run`, count, dim): [k, start] is the run of k + 1 texts from start; zero past the
-    last text and for sizes over `max_run`, which leaves room for runs a caller derives
-    from these without copying them again."""
-    stacked = np.zeros((max(sizes, max_run), count, flat.shape[1]), dtype=np.float32)
+    size after another, the order of `runs_of_texts`), laid out as (`room` or `max_run`,
+    count, dim): [k, start] is the run of k + 1 texts from start; zero past the last text
+    and for sizes over `max_run`: `room` leaves room for runs of up to that many texts,
+    which a caller derives from these without copying them again."""
+    stacked = np.zeros((max(room, max_run), count, flat.shape[1]), dtype=np.float32)
     start = 0
     for size in range(1, max_run + 1):
         runs = max(count - size + 1, 0)
@@ -93,14 +93,14 @@ def stack_runs(flat: np.ndarray, count: int, max_run: int, sizes: int = 0) -> np
 
 def runs_by_text(
     embedder: Embedder, texts: Sequence[str], joiner: str, max_run: int,
-    clauses: Sequence[str], sizes: int,
+    clauses: Sequence[str], room: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """`encode_runs` for an embedder that cannot pool: every run's text embedded (no
     clauses asked for, none embedded: an embedder need not take an empty list)."""
     flat = embedder.encode(runs_of_texts(texts, joiner, max_run))
     clause_vectors = (embedder.encode(clauses) if clauses
                       else np.zeros((0, flat.shape[1]), dtype=np.float32))
-    return stack_runs(flat, len(texts), max_run, sizes), clause_vectors
+    return stack_runs(flat, len(texts), max_run, room), clause_vectors
 
 
 def _flat_runs(stacked: np.ndarray, count: int, max_run: int) -> np.ndarray:
@@ -185,19 +185,19 @@ class UniversalSentenceEncoder:
 
     def encode_runs(
         self, texts: Sequence[str], joiner: str, max_run: int, clauses: Sequence[str] = (),
-        exact: bool = True, sizes: int = 0,
+        exact: bool = True, room: int = 0,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Every run's vector (laid out as `stack_runs` lays them out) and every clause's,
         from its sentence's token states (`aligner.embed.runs`, approximately unless
         `exact`), or, if the installed model does not expose them, from its text."""
         states = self._states
         if states is None:
-            return runs_by_text(self, texts, joiner, max_run, clauses, sizes)
+            return runs_by_text(self, texts, joiner, max_run, clauses, room)
         pieces = [split_long(text) for text in self._prepared(texts)]
         self.long_texts_split += len({text for text, cut in zip(texts, pieces) if len(cut) > 1})
         with threadpool_limits(limits=self.threads, user_api="blas"):
             return run_vectors(
-                states, pieces, joiner, max_run, self._prepared(clauses), exact, sizes
+                states, pieces, joiner, max_run, self._prepared(clauses), exact, room
             )
 
 
@@ -353,7 +353,7 @@ class CachedEmbedder:
 
     def encode_runs(
         self, texts: Sequence[str], joiner: str, max_run: int, clauses: Sequence[str] = (),
-        exact: bool = True, sizes: int = 0,
+        exact: bool = True, room: int = 0,
     ) -> tuple[np.ndarray, np.ndarray]:
         """The inner embedder's run and clause vectors, cached apart from the vectors of
         texts (they may differ from them in the last digits; approximate ones apart
@@ -361,7 +361,7 @@ class CachedEmbedder:
         embeds the texts through the cache."""
         encode_runs = getattr(self.inner, "encode_runs", None)
         if encode_runs is None:
-            return runs_by_text(self, texts, joiner, max_run, clauses, sizes)
+            return runs_by_text(self, texts, joiner, max_run, clauses, room)
         model = f"{self.name}/runs-{'exact' if exact else 'approximate'}-joins"
         keys = runs_of_texts(texts, "\x1f", max_run) + [f"\x1d{clause}" for clause in clauses]
         digests = [self._digest(key) for key in keys]
@@ -370,10 +370,10 @@ class CachedEmbedder:
         if all(digest in found for digest in digests):
             self.hits += len(digests)
             vectors = np.stack([found[digest] for digest in digests]).astype(np.float32)
-            return (stack_runs(vectors[:runs_count], len(texts), max_run, sizes),
+            return (stack_runs(vectors[:runs_count], len(texts), max_run, room),
                     vectors[runs_count:])
         self.misses += len(digests)
-        runs, clause_vectors = encode_runs(texts, joiner, max_run, clauses, exact, sizes)
+        runs, clause_vectors = encode_runs(texts, joiner, max_run, clauses, exact, room)
         vectors = np.concatenate([_flat_runs(runs, len(texts), max_run), clause_vectors])
         unique = {digest: row for row, digest in enumerate(digests)}
         self._store(list(unique), vectors[list(unique.values())], model)

@@ -242,17 +242,17 @@ class _Joins:
 
 def run_vectors(
     states: TokenStates, texts: Sequence[Sequence[str]], joiner: str, max_run: int,
-    clause_texts: Sequence[str] = (), exact: bool = True, sizes: int = 0,
+    clause_texts: Sequence[str] = (), exact: bool = True, room: int = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Unit vectors of every run of 1..`max_run` consecutive texts (each in pieces, see
-    `TokenStates.token_ids`) as (`sizes` or `max_run`, texts, dim), laid out as
+    `TokenStates.token_ids`) as (`room` or `max_run`, texts, dim), laid out as
     `aligner.embed.stack_runs` lays them out, and of `clause_texts` (each sentence's first
     clause, then each one's last clause, or none). A run's token features are its
     sentences' plus the corrections at its joins, or, not `exact`, less the (mean)
     markers inside it."""
     sentences = _Sentences(states, texts, joiner, clause_texts, exact)
     corrections = _join_corrections(sentences, max_run) if exact else None
-    runs = _runs(sentences, max_run, corrections, sizes)
+    runs = _runs(sentences, max_run, corrections, room)
     return runs, sentences.clauses.vectors(sentences, runs[0])
 
 
@@ -279,7 +279,7 @@ def _join_corrections(sentences: _Sentences, max_run: int) -> Corrections:
 
 
 def _runs(
-    sentences: _Sentences, max_run: int, corrections: Corrections | None, sizes: int
+    sentences: _Sentences, max_run: int, corrections: Corrections | None, room: int
 ) -> np.ndarray:
     """Every run's vector, laid out as `run_vectors` returns them. A run's head inputs
     (`TokenStates.range_sums`, linear in its feature sum) are its sentences', plus the
@@ -290,7 +290,7 @@ def _runs(
     states = sentences.states
     wholes = sentences.wholes
     count = len(wholes)
-    vectors = np.zeros((max(sizes, max_run), count, states.dimension), np.float32)
+    vectors = np.zeros((max(room, max_run), count, states.dimension), np.float32)
     markers = sentences.begin + sentences.end
     plain, lengths = wholes.copy(), sentences.lengths
     for size in range(1, min(max_run, count) + 1):

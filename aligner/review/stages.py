@@ -47,11 +47,11 @@ class LazyModel:
 
     def encode_runs(
         self, texts: Sequence[str], joiner: str, max_run: int, clauses: Sequence[str] = (),
-        exact: bool = True, sizes: int = 0,
+        exact: bool = True, room: int = 0,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Run and clause vectors as the aligner builds them outside the review, so a
         re-aligned stretch gets the beads `aligner align` would give it."""
-        return self._embedder().encode_runs(texts, joiner, max_run, clauses, exact, sizes)
+        return self._embedder().encode_runs(texts, joiner, max_run, clauses, exact, room)
 
 
 def load_model(model: str | None = None) -> Embedder:
