@@ -27,6 +27,7 @@ def sentences(texts: Sequence[str], lang: Lang) -> list[Sentence]:
         ("2019年11月23日发布。", {"2019", "23"}),
         ("Released on November 23, 2019.", {"2019", "23"}),
         ("第3条：温度为2.726K，误差0.010。", {"2.726", "0.01"}),
+        ("Chapters 10,11 and 1,2,3 of 2,500 pages.", {"10", "11", "2500"}),
         ("没有数字。", set()),
     ],
 )

@@ -21,11 +21,13 @@ _MULTIPLIERS = {
     "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12,
 }
 _NUMBER = re.compile(
-    r"(\d[\d,]*(?:\.\d+)?)\s*(万亿|萬億|[万萬亿億]|thousand|million|billion|trillion)?(月)?",
+    r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"\s*(万亿|萬億|[万萬亿億]|thousand|million|billion|trillion)?(月)?",
     re.IGNORECASE,
 )
-"""A number in digits, the word that multiplies it (Chinese counts in 万 and 亿, English
-in thousands and millions, so `80亿` is `8 billion`), and 月 after a month's number."""
+"""A number in digits (a comma only between groups of three: `1,2,3` is three numbers),
+the word that multiplies it (Chinese counts in 万 and 亿, English in thousands and
+millions, so `80亿` is `8 billion`), and 月 after a month's number."""
 
 
 def numbers_of(text: str) -> set[str]:
@@ -36,7 +38,7 @@ def numbers_of(text: str) -> set[str]:
     (`11月` is `November`)."""
     amounts = set()
     for digits, multiplier, month in _NUMBER.findall(text):
-        digits = digits.rstrip(",").replace(",", "")
+        digits = digits.replace(",", "")
         if month or (not multiplier and len(digits.replace(".", "")) < 2):
             continue
         amount = Decimal(digits) * _MULTIPLIERS.get(multiplier.lower(), 1)
