@@ -90,13 +90,19 @@ def documents(name: str) -> list[tuple[list[Sentence], list[Sentence], list[Bead
     return built
 
 
-def measure(name: str, embedder: Embedder, config: AlignConfig) -> dict[str, Any]:
+def measure(
+    name: str, embedder: Embedder, config: AlignConfig, pooled: tuple[list[Any], list[Any]]
+) -> dict[str, Any]:
+    """The documents of list `name` aligned exactly right, and its exact-bead F1 and the
+    rest of `evaluate`; the gold and test beads are added to `pooled`."""
     golds, tests, exact = [], [], 0
     for src, tgt, gold in documents(name):
         test = align(src, tgt, embedder, config)
         exact += {(b.src, b.tgt) for b in test} == {(b.src, b.tgt) for b in gold}
         golds.append(gold)
         tests.append(test)
+    pooled[0].extend(golds)
+    pooled[1].extend(tests)
     return {"documents": len(golds), "exact": exact, **evaluate(golds, tests)}
 
 
@@ -112,20 +118,21 @@ def main() -> None:
     table = Table("list", *(f"{setting}: exact documents, exact-bead F1" for setting in settings))
     results: dict[str, Any] = {"data": "numbered lists built for the check",
                                "embedder": embedder.name, "lists": {}}
-    pooled: dict[str, list[dict[str, Any]]] = {setting: [] for setting in settings}
+    pooled: dict[str, tuple[list[Any], list[Any]]] = {setting: ([], []) for setting in settings}
+    exact = dict.fromkeys(settings, 0)
     for name in LISTS:
-        found = {setting: measure(name, embedder, each) for setting, each in settings.items()}
+        found = {setting: measure(name, embedder, each, pooled[setting])
+                 for setting, each in settings.items()}
         results["lists"][name] = found
         for setting, figures in found.items():
-            pooled[setting].append(figures)
+            exact[setting] += figures["exact"]
         table.add_row(name, *(f"{f['exact']}/{f['documents']}, {f['f1_bead']:.3f}"
                               for f in found.values()))
     results["pooled"] = {
-        setting: {"documents": sum(f["documents"] for f in each),
-                  "exact": sum(f["exact"] for f in each)}
-        for setting, each in pooled.items()
+        setting: {"documents": len(golds), "exact": exact[setting], **evaluate(golds, tests)}
+        for setting, (golds, tests) in pooled.items()
     }
-    table.add_row("all", *(f"{p['exact']}/{p['documents']}, -"
+    table.add_row("all", *(f"{p['exact']}/{p['documents']}, {p['f1_bead']:.3f}"
                            for p in results["pooled"].values()))
     console = Console()
     console.print(f"Numbered lists with one row left out, {embedder.name}")
