@@ -18,6 +18,7 @@ sentences, the test on the Chinese side removed 24 right ones (docs/tuning.md).
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -37,12 +38,14 @@ class Span(NamedTuple):
     tgt_size: int
 
 
-def spans_from_shapes(shapes: np.ndarray) -> list[Span]:
-    """The spans of a path given as (src_size, tgt_size) steps from (0, 0); a gap of
+def spans_from_shapes(
+    shapes: Sequence[tuple[int, int]] | np.ndarray, start: tuple[int, int] = (0, 0)
+) -> list[Span]:
+    """The spans of a path given as (src_size, tgt_size) steps from `start`; a gap of
     several sentences becomes one span per sentence, as every unaligned sentence is a
     bead of its own."""
     spans = []
-    i = j = 0
+    i, j = start
     for src_size, tgt_size in shapes:
         if src_size and tgt_size:
             spans.append(Span(i, int(src_size), j, int(tgt_size)))
@@ -83,32 +86,26 @@ def _without_untranslated_edges(
     size = a if question_source else b
     if not (a and b) or size < 2:
         return [span]
+
+    def cut(first: int, last: int) -> list[tuple[int, int]]:
+        """The bead as a path of three steps: the first sentences dropped, the bead kept,
+        the last sentences dropped."""
+        if question_source:
+            return [(first, 0), (a - first - last, b), (last, 0)]
+        return [(0, first), (a, b - first - last), (0, last)]
+
     best_score = bead_quality(features, *span, weights)
     best_cut = (0, 0)
     for first in range(size):
         for last in range(size - first):
             if first == last == 0:
                 continue
-            kept = (
-                Span(i + first, a - first - last, j, b)
-                if question_source
-                else Span(i, a, j + first, b - first - last)
-            )
+            (src_dropped, tgt_dropped), (kept_src, kept_tgt), _ = cut(first, last)
+            kept = Span(i + src_dropped, kept_src, j + tgt_dropped, kept_tgt)
             score = bead_quality(features, *kept, weights) - config.omission_gain * (first + last)
             if score > best_score:
                 best_score, best_cut = score, (first, last)
-    first, last = best_cut
-    if first == last == 0:
+    if best_cut == (0, 0):
         return [span]
-    logger.debug("bead %s: %d first and %d last sentences left unaligned", span, first, last)
-    if question_source:
-        return [
-            *(Span(i + k, 1, j, 0) for k in range(first)),
-            Span(i + first, a - first - last, j, b),
-            *(Span(i + a - last + k, 1, j + b, 0) for k in range(last)),
-        ]
-    return [
-        *(Span(i, 0, j + k, 1) for k in range(first)),
-        Span(i, a, j + first, b - first - last),
-        *(Span(i + a, 0, j + b - last + k, 1) for k in range(last)),
-    ]
+    logger.debug("bead %s: %d first and %d last sentences left unaligned", span, *best_cut)
+    return spans_from_shapes(cut(*best_cut), (i, j))
