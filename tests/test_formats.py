@@ -29,6 +29,7 @@ from aligner.formats import (
     write_alignments,
 )
 from aligner.formats.registry import find, find_by_extension, register
+from aligner.readers import read_document
 
 DTD = Path(__file__).parents[1] / ".." / "shared" / "specs" / "tmx14.dtd"
 READABLE = ("tmx", "csv", "tsv", "jsonl", "parquet")
@@ -254,6 +255,26 @@ def test_tmx_from_another_tool_reads_with_fresh_ids(tmp_path: Path) -> None:
     assert [s.text for s in document.src] == ["One.", "Two."]
     assert [s.text for s in document.tgt] == ["一。", "二。"]
     assert document.beads == [Bead((0,), (0,), 1.0), Bead((1,), (1,), 1.0)]
+
+
+def test_a_tmx_reads_back_as_the_aligner_reads_it_as_input(tmp_path: Path) -> None:
+    """`convert`, `merge` and `glossary` read a TMX as `align` does: a namespaced file
+    and TMX 1.1's `lang` are read, inline codes and sub-flows left out, and whitespace
+    tidied, so a unit is the same pair whichever command is given the file."""
+    path = tmp_path / "other.tmx"
+    path.write_text(
+        '<tmx xmlns="urn:example" version="1.1"><header srclang="en"/><body>'
+        '<tu><tuv lang="EN-US"><seg>Press <bpt i="1">&lt;b&gt;</bpt>Start'
+        '<ept i="1">&lt;/b&gt;</ept>  now.</seg></tuv>'
+        '<tuv lang="ZH-CN"><seg>按<ph x="1">&lt;br/&gt;</ph>开始'
+        '<it pos="begin"><sub>footnote</sub></it>。</seg></tuv></tu>'
+        "</body></tmx>",
+        encoding="utf-8",
+    )
+    [document] = read_alignments(str(path))
+    [unit] = read_document(path).units
+    assert [s.text for s in document.src] == [unit.src_text] == ["Press Start now."]
+    assert [s.text for s in document.tgt] == [unit.tgt_text] == ["按开始。"]
 
 
 # Round trips
@@ -535,7 +556,7 @@ def test_reading_reports_where_a_file_is_wrong(tmp_path: Path) -> None:
         read_alignments(str(bad_json))
     broken = tmp_path / "broken.tmx"
     broken.write_text("<tmx><body><tu>", encoding="utf-8")
-    with pytest.raises(AlignerError, match=r"broken\.tmx: not a readable tmx file"):
+    with pytest.raises(AlignerError, match=r"broken\.tmx: not a readable TMX file \(bad XML"):
         read_alignments(str(broken))
     with pytest.raises(AlignerError, match="no complete pairs"):
         read_alignments(str(tmp_path / "gold.align"))

@@ -16,9 +16,9 @@ from pathlib import Path
 from lxml import etree
 
 from aligner.data import AlignerError, TermPair
-from aligner.formats.output import XML_LANG
 from aligner.formats.registry import Format, GlossaryWriter, find, find_by_extension
 from aligner.io import atomic_file
+from aligner.readers.bilingual import XML_LANG
 
 GLOSSARY_COLUMNS = ("zh", "en", "score", "frequency", "example_zh", "example_en")
 TBX_NAMESPACE = "urn:iso:std:iso:30042:ed-2"

@@ -13,7 +13,6 @@ from typing import IO
 XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # Everything `str.splitlines` breaks on, plus tabs: would split a line-oriented row.
 _ROW_BREAKERS = re.compile("[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 @contextmanager

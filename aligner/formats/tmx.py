@@ -19,15 +19,16 @@ from lxml import etree
 from aligner.config import ExportOptions
 from aligner.data import AlignerError, Alignment
 from aligner.formats.ladder import id_list, ladder_ids
-from aligner.formats.output import XML_LANG, xml_text
+from aligner.formats.output import xml_text
 from aligner.formats.registry import Format
 from aligner.formats.units import Unit, iter_units, parse_score, peek
 from aligner.io import output_stream
+from aligner.readers.bilingual import XML_LANG
+from aligner.readers.tmx import Variant, props_of, translation_units, variants
 from aligner.text import Lang, language_of_code, script_of_code
 from aligner.version import VERSION
 
 _SOURCE_PROP = re.compile(r"^(?:(.*)\s)?(\[[\d,\s]*\]):(\[[\d,\s]*\])$", re.DOTALL)
-_INLINE_CODES = {"bpt", "ept", "ph", "it", "ut"}
 
 
 def write_tmx(alignments: Iterable[Alignment], out: str, options: ExportOptions) -> int:
@@ -94,50 +95,26 @@ def _translation_unit(
     return tu
 
 
-def _seg_text(seg: etree._Element) -> str:
-    """Plain text of a `<seg>`, leaving out the content of inline formatting codes."""
-    parts = [seg.text or ""]
-    for child in seg:
-        if child.tag not in _INLINE_CODES:
-            parts.append(_seg_text(child))
-        parts.append(child.tail or "")
-    return "".join(parts)
-
-
 def read_tmx(path: Path) -> Iterator[Unit]:
     """Zh–en pairs from any TMX; units from other tools get ids when assembled."""
-    header_lang = None
-    for _, element in etree.iterparse(
-        str(path), tag=("header", "tu"), huge_tree=True, resolve_entities=False
-    ):
-        if element.tag == "header":
-            header_lang = element.get("srclang")
-            continue
+    for header_lang, element in translation_units(path):
         unit = _tmx_unit(element, header_lang, path)
-        element.clear()
-        while element.getprevious() is not None:
-            del element.getparent()[0]
         if unit is not None:
             yield unit
 
 
-def _tmx_unit(tu: etree._Element, header_lang: str | None, path: Path) -> Unit | None:
-    texts: dict[Lang, str] = {}
-    codes: dict[Lang, str] = {}
-    refs: dict[Lang, str] = {}
-    for tuv in tu.iterfind("tuv"):
-        code = tuv.get(XML_LANG) or tuv.get("lang") or ""
-        lang = language_of_code(code)
-        seg = tuv.find("seg")
-        if lang is not None and lang not in texts and seg is not None:
-            texts[lang], codes[lang] = _seg_text(seg).strip(), code
-            refs[lang] = tuv.findtext("prop[@type='x-source-ref']") or ""
-    if len(texts) < 2:
+def _tmx_unit(tu: etree._Element, header_lang: str, path: Path) -> Unit | None:
+    found: dict[Lang, Variant] = {}
+    for variant in variants(tu):
+        lang = language_of_code(variant.lang)
+        if lang is not None and lang not in found:
+            found[lang] = variant
+    if len(found) < 2:
         return None
     declared = language_of_code(tu.get("srclang") or header_lang)
-    src_lang: Lang = next(iter(texts)) if declared is None else declared
+    src_lang: Lang = next(iter(found)) if declared is None else declared
     tgt_lang: Lang = "en" if src_lang == "zh" else "zh"
-    props = {prop.get("type"): prop.text or "" for prop in tu.iterfind("prop")}
+    props = props_of(tu)
     where = f"{path}:{tu.sourceline}"
     document = path.stem
     src_ids: tuple[int, ...] = ()
@@ -148,19 +125,19 @@ def _tmx_unit(tu: etree._Element, header_lang: str | None, path: Path) -> Unit |
             raise AlignerError(f"{where}: x-source is not `document [ids]:[ids]`")
         document = match.group(1) or ""
         src_ids, tgt_ids = ladder_ids(match.group(2)), ladder_ids(match.group(3))
-    traditional = script_of_code(codes["zh"]) == "traditional"
+    traditional = script_of_code(found["zh"].lang) == "traditional"
     return Unit(
         src_lang=src_lang,
         tgt_lang=tgt_lang,
-        src_text=texts[src_lang],
-        tgt_text=texts[tgt_lang],
+        src_text=found[src_lang].text,
+        tgt_text=found[tgt_lang].text,
         score=parse_score(props.get("x-score", "1"), where),
         src_ids=src_ids,
         tgt_ids=tgt_ids,
         document=document,
         zh_script="traditional" if traditional else "simplified",
-        src_ref=refs[src_lang],
-        tgt_ref=refs[tgt_lang],
+        src_ref=found[src_lang].props.get("x-source-ref", ""),
+        tgt_ref=found[tgt_lang].props.get("x-source-ref", ""),
     )
 
 
