@@ -89,6 +89,13 @@ def _quote_depth_change(line: str, start: int, end: int) -> int:
     )
 
 
+def _word_before(text: str, end_mark: int) -> str:
+    """The word, or the dotted initials (`U.S`), just before a period at `end_mark`; ''
+    when a digit, `&` or nothing but punctuation comes before it."""
+    word = _WORD_BEFORE.search(text, max(0, end_mark - _LONGEST_ABBREVIATION), end_mark)
+    return word.group(1) if word else ""
+
+
 def _is_glued_boundary(text: str, end_mark: int, following: int, marks: str) -> bool:
     """Whether an end mark with no space after it ends a sentence (`world.The`), as text
     pasted from web pages and PDFs often has. After a lowercase letter or a closing quote
@@ -106,8 +113,8 @@ def _is_glued_boundary(text: str, end_mark: int, following: int, marks: str) -> 
     )
     if not word_follows or marks[0] != ".":
         return False
-    word = _WORD_BEFORE.search(text, max(0, end_mark - _LONGEST_ABBREVIATION), end_mark)
-    acronym = word is not None and word.group(1).isalpha() and len(word.group(1)) >= 2
+    word = _word_before(text, end_mark)
+    acronym = word.isalpha() and len(word) >= 2
     return before.isdigit() or before in ")]" or acronym
 
 
@@ -148,8 +155,7 @@ def _is_english_boundary(text: str, match: re.Match[str]) -> bool:
         return False
     if marks[0] != ".":
         return True
-    word = _WORD_BEFORE.search(text, max(0, end_mark - _LONGEST_ABBREVIATION), end_mark)
-    abbreviation = word.group(1) if word else ""
+    abbreviation = _word_before(text, end_mark)
     if abbreviation in _NEVER_FINAL or (len(abbreviation) == 1 and abbreviation.isupper()):
         return False
     if abbreviation == "No":

@@ -222,7 +222,6 @@ def _contains(ids: np.ndarray, number: int) -> bool:
     return bool((ids == number).any())
 
 
-
 @njit(cache=True, fastmath={"reassoc", "nsz", "arcp", "contract"})
 def band_dp(
     features: Features,
