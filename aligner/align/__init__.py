@@ -52,11 +52,11 @@ __all__ = [
     "band_dp",
     "bead_quality",
     "bead_shapes",
-    "gap_shapes",
     "boundary_fit",
-    "number_index",
+    "gap_shapes",
     "neutral_features",
     "number_disagreement",
+    "number_index",
     "pair_paragraphs",
     "quote_states",
 ]
